@@ -1,0 +1,48 @@
+// The absorber-centred graph (paper 000, "Graph construction"): the absorbing atom plus its
+// N nearest neighbours within r_cut, padded with masked virtual atoms at r_cut.
+import type { TextRange, Vec3 } from '../structure/types';
+
+export interface GraphOptions {
+  /** Number of neighbours (paper: 20). */
+  maxNeighbours: number;
+  /** Cutoff radius in Å (paper: 8). */
+  cutoff: number;
+  /** Number of Gaussian radial basis functions (paper: 64). */
+  rbfCount: number;
+}
+
+export const DEFAULT_GRAPH_OPTIONS: GraphOptions = { maxNeighbours: 20, cutoff: 8, rbfCount: 64 };
+
+export interface Neighbour {
+  /** Index into Structure.sites of the atom this neighbour is (an image of). */
+  siteIndex: number;
+  /** Periodic image offset (integer lattice translation); [0,0,0] for molecules. */
+  image: Vec3;
+  element: string;
+  Z: number;
+  /** Distance to the absorber in Å. */
+  distance: number;
+  /** Cartesian position of this image (Å). */
+  cart: Vec3;
+  /** Range of the source row in the document (for decorations and hovers). */
+  range: TextRange;
+  /** Padding atom placed at the cutoff; masked out by the model. */
+  virtual: boolean;
+}
+
+export interface AbsorberGraph {
+  /** Index into Structure.sites of the absorbing atom. */
+  absorberIndex: number;
+  element: string;
+  Z: number;
+  range: TextRange;
+  /** Exactly options.maxNeighbours entries, sorted by distance; virtual ones last. */
+  neighbours: Neighbour[];
+  /** Node features, row-major [(1 + maxNeighbours) × nodeFeatureSize]; row 0 is the absorber. */
+  nodeFeatures: Float32Array;
+  /** Edge features, row-major [maxNeighbours × (1 + rbfCount)]: distance then RBFs; edge i joins the absorber and neighbour i. */
+  edgeFeatures: Float32Array;
+  /** 1 for a real atom, 0 for padding, length 1 + maxNeighbours (the absorber is always 1). */
+  mask: Float32Array;
+  options: GraphOptions;
+}
