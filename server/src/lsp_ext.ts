@@ -1,0 +1,106 @@
+// Every message between the extension (client/) and the language server (server/) beyond
+// standard LSP. One file, imported by both sides, so the two cannot drift apart.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TextRange, Vec3 } from './structure/types';
+
+/** Identifies one symmetry-inequivalent absorbing site of a document. */
+export interface SiteRef {
+  uri: string;
+  /** Index of the CIF data block / XYZ frame. */
+  block: number;
+  /** Index into the block's expanded Structure.sites (the orbit representative). */
+  siteIndex: number;
+}
+
+export interface PredictParams extends SiteRef {
+  /** Model directory; the configured/shipped model when absent. */
+  modelPath?: string;
+  /** Output domain id (e.g. 'Cu-K-FEFF'); the model's default for the element when absent. */
+  domain?: string;
+}
+
+export interface NeighbourAttention {
+  /** 1-based rank by distance among the absorber's neighbours. */
+  rank: number;
+  element: string;
+  label: string;
+  distance: number;
+  siteIndex: number;
+  image: Vec3;
+  /** Source row of the neighbour (several neighbours may share one row). */
+  range: TextRange;
+  virtual: boolean;
+  /** Attention score per head (softmax over the absorber's real neighbours). */
+  scores: number[];
+}
+
+export interface PredictionDomain {
+  id: string;
+  element: string;
+  edge: string;
+  method: string;
+}
+
+export interface PredictResult extends SiteRef {
+  blockName: string;
+  label: string;
+  element: string;
+  multiplicity: number;
+  absorberRange: TextRange;
+  domain: PredictionDomain;
+  /** Absolute energies in eV. */
+  energies: number[];
+  mu: number[];
+  /** Ensemble standard deviation per point, when the model is an ensemble. */
+  std?: number[];
+  heads: number;
+  neighbours: NeighbourAttention[];
+  model: { name: string; version: string; path: string };
+  backend: string;
+  timingMs: number;
+}
+
+export interface PredictAllParams {
+  uri: string;
+  block: number;
+  modelPath?: string;
+}
+
+export interface PredictAllResult {
+  results: PredictResult[];
+  /** Sites that could not be predicted, with the reason (e.g. element outside the model's domains). */
+  failures: { siteIndex: number; label: string; element: string; message: string }[];
+}
+
+export interface AbsorbingSiteInfo {
+  block: number;
+  blockName: string;
+  siteIndex: number;
+  orbit: number;
+  label: string;
+  element: string;
+  multiplicity: number;
+  range: TextRange;
+}
+
+export interface SitesParams {
+  uri: string;
+}
+
+export interface ServerStatus {
+  backend: string | null;
+  model: string | null;
+  /** Human-readable state, e.g. 'ready', 'loading model', 'no model installed'. */
+  state: string;
+  message?: string;
+}
+
+export const PredictRequest = new RequestType<PredictParams, PredictResult, void>('xanes/predict');
+export const PredictAllRequest = new RequestType<PredictAllParams, PredictAllResult, void>('xanes/predictAll');
+export const SitesRequest = new RequestType<SitesParams, AbsorbingSiteInfo[], void>('xanes/sites');
+export const StatusNotification = new NotificationType<ServerStatus>('xanes/status');
+
+/** Arguments of the `xanes.predictSite` command that the code lens carries. */
+export type PredictSiteCommandArgs = [uri: string, block: number, siteIndex: number];
+/** Arguments of the `xanes.predictAll` command. */
+export type PredictAllCommandArgs = [uri: string, block: number];
