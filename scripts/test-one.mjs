@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { tfjsEsmPlugin, NATIVE_TF_EXTERNALS } from './esbuild-tfjs.mjs';
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
@@ -22,7 +23,8 @@ for (const file of files) {
     format: 'cjs',
     sourcemap: 'inline',
     outfile: out,
-    external: ['@tensorflow/*', 'vscode', 'playwright-core', 'esbuild'],
+    external: [...NATIVE_TF_EXTERNALS, 'vscode', 'playwright-core', 'esbuild'],
+    plugins: [tfjsEsmPlugin],
     logLevel: 'warning',
   });
   outputs.push(out);

@@ -104,3 +104,15 @@ export const StatusNotification = new NotificationType<ServerStatus>('xanes/stat
 export type PredictSiteCommandArgs = [uri: string, block: number, siteIndex: number];
 /** Arguments of the `xanes.predictAll` command. */
 export type PredictAllCommandArgs = [uri: string, block: number];
+
+/** Error codes of xanes/* requests (application range, outside JSON-RPC's and LSP's reserved ones). */
+export const XanesErrorCodes = {
+  /** No model is installed or the configured model could not be loaded. */
+  NoModel: -32001,
+  /** The document, block or site of the request does not exist (any more). */
+  NoSuchSite: -32002,
+  /** The model cannot predict this element/edge. */
+  Unsupported: -32003,
+  /** Inference failed. */
+  PredictionFailed: -32004,
+} as const;

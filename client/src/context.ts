@@ -1,0 +1,26 @@
+// The one object the extension's modules share: created in activate(), passed down, disposed
+// with the extension.
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { PredictAllResult, PredictResult, ServerStatus } from '../../server/src/lsp_ext';
+
+/** Where prediction results go: the spectrum panel and attention decorations, or a text log. */
+export interface ResultSink {
+  showSite(result: PredictResult): void;
+  showAll(result: PredictAllResult): void;
+}
+
+export interface XanesContext {
+  extension: vscode.ExtensionContext;
+  client: LanguageClient;
+  output: vscode.LogOutputChannel;
+  results: ResultSink;
+  /** Latest xanes/status from the server; null until the first one arrives. */
+  status: ServerStatus | null;
+}
+
+/** What activate() returns: lets tests (and other extensions) wait for the server. */
+export interface XanesApi {
+  ready: Promise<void>;
+  status(): ServerStatus | null;
+}

@@ -1,0 +1,19 @@
+// Starts dist/server.js over node IPC for the cif and xyz languages.
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // No scheme filter: in a remote/web workbench documents still arrive as file: on the
+    // extension host, but untitled CIFs pasted by hand deserve lenses too.
+    documentSelector: [{ language: 'cif' }, { language: 'xyz' }],
+    outputChannel: output,
+    synchronize: { configurationSection: 'xanes' },
+  };
+  return new LanguageClient('xanesLens', 'XANES Lens', serverOptions, clientOptions);
+}

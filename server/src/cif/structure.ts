@@ -1,0 +1,258 @@
+// A parsed CIF data block -> Structure: cell, atom sites, symmetry operators, expansion to the
+// full cell, and the consistency checks. Every problem becomes a diagnostic; nothing throws.
+import { checkStructure } from '../structure/checks';
+import { expandSites, type AsymmetricSite } from '../structure/expand';
+import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
+import { elementFromLabel } from '../structure/species';
+import { identityOp, parseSymop, type SymOp } from '../structure/symop';
+import type {
+  Lattice, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
+} from '../structure/types';
+import { isNull, numericValue } from './numbers';
+import { column, rowRange, scalar, spanRange, type CifBlock, type CifValue } from './parser';
+import { checkCellVolume, checkFormula } from './consistency';
+
+export const DEFAULT_SYMMETRY_TOLERANCE = 0.01;
+export const DEFAULT_MAX_ATOMS = 200000;
+
+export function resolveOptions(opts?: ParseOptions): Required<ParseOptions> {
+  return {
+    symmetryTolerance: opts?.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE,
+    maxAtoms: opts?.maxAtoms ?? DEFAULT_MAX_ATOMS,
+  };
+}
+
+const SYMOP_KEYS = ['_space_group_symop_operation_xyz', '_symmetry_equiv_pos_as_xyz'];
+const SPACE_GROUP_KEYS = [
+  '_space_group_name_h-m_alt', '_symmetry_space_group_name_h-m', '_space_group_name_hall', '_symmetry_space_group_name_hall',
+];
+const SPACE_GROUP_NUMBER_KEYS = ['_space_group_it_number', '_symmetry_int_tables_number'];
+
+export interface BlockResult {
+  structure: Structure | null;
+  diagnostics: StructureDiagnostic[];
+}
+
+export function blockToStructure(block: CifBlock, options?: ParseOptions): BlockResult {
+  const opts = resolveOptions(options);
+  const diagnostics: StructureDiagnostic[] = [];
+  const report = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string): void => {
+    diagnostics.push({ range, severity, code, message });
+  };
+  const col = (k: string): CifValue[] | undefined => column(block, '_atom_site_' + k);
+  const fract = ['fract_x', 'fract_y', 'fract_z'].map(col);
+  const cartn = ['cartn_x', 'cartn_y', 'cartn_z'].map(col);
+  const labels = col('label');
+  const types = col('type_symbol');
+  const occupancies = col('occupancy');
+  const hasFract = fract.every((c) => c !== undefined);
+  const hasCartn = cartn.every((c) => c !== undefined);
+  const hasCellTag = block.index.has('_cell_length_a');
+  if (!hasFract && !hasCartn) {
+    const partial = [...fract, ...cartn].some((c) => c !== undefined);
+    if (partial) {
+      report(block.headerRange, 'error', 'coord.missing', `Block ${block.name} has only some of the _atom_site_fract_x/y/z (or _atom_site_Cartn_x/y/z) columns`);
+    } else if (hasCellTag || labels) {
+      report(block.headerRange, 'warning', 'atoms.missing', `Block ${block.name} has no atom coordinates (_atom_site_fract_x/y/z or _atom_site_Cartn_x/y/z)`);
+    }
+    return { structure: null, diagnostics };
+  }
+  const coords = (hasFract ? fract : cartn) as CifValue[][];
+
+  const lattice = readCell(block, hasFract, report);
+  if (lattice === undefined) return { structure: null, diagnostics };
+
+  // Symmetry operators.
+  const spaceGroupValue = SPACE_GROUP_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+  const spaceGroup = spaceGroupValue?.text.trim();
+  const ops = lattice ? readSymops(block, report) : [identityOp()];
+  if (lattice && ops.length === 1 && ops[0].text === 'x,y,z' && !isP1(block, spaceGroup)) {
+    const numberValue = SPACE_GROUP_NUMBER_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+    const where = spaceGroupValue ?? numberValue;
+    if (where && !block.index.has(SYMOP_KEYS[0]) && !block.index.has(SYMOP_KEYS[1])) {
+      report(where.range, 'warning', 'symmetry.missingOps',
+        `Space group ${spaceGroup ?? 'number ' + where.text} is named but the block lists no symmetry operators (_space_group_symop_operation_xyz); only the listed atoms are used, as if P1`);
+    }
+  }
+
+  // Atom sites.
+  const rowCount = Math.min(...coords.map((c) => c.length));
+  const rowRangeOf = rowRanger(block, coords, rowCount);
+  const sourceSites: SourceSite[] = [];
+  const asym: AsymmetricSite[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    const range = rowRangeOf(r);
+    const v: number[] = [];
+    for (const c of coords) {
+      const m = numericValue(c[r]);
+      if (!m) {
+        report(c[r].range, 'error', 'coord.nonnumeric', `Coordinate '${c[r].text}' is not a number; this atom site is skipped`);
+        break;
+      }
+      v.push(m.value);
+    }
+    if (v.length < 3) continue;
+    const labelValue = labels?.[r];
+    const typeValue = types?.[r];
+    const useType = typeValue !== undefined && !isNull(typeValue);
+    const elementSource = useType ? typeValue : labelValue && !isNull(labelValue) ? labelValue : undefined;
+    const match = elementSource ? elementFromLabel(elementSource.text) : undefined;
+    if (!match) {
+      report(elementSource?.range ?? range, 'error', 'element.unknown',
+        elementSource
+          ? `'${elementSource.text}' is not a chemical element${useType ? '' : ' (element taken from the label; add _atom_site_type_symbol)'}`
+          : 'Atom site has neither a type symbol nor a label to take its element from');
+    }
+    const element = match?.element ?? (elementSource?.text ?? '?');
+    const label = labelValue && !isNull(labelValue) ? labelValue.text : `${element}${r + 1}`;
+    const occupancy = readOccupancy(occupancies?.[r], label, report);
+    let frac: Vec3 | undefined;
+    let cart: Vec3;
+    const xyz: Vec3 = [v[0], v[1], v[2]];
+    if (hasFract) {
+      frac = xyz;
+      cart = fracToCart(lattice as Lattice, xyz);
+    } else {
+      cart = xyz;
+      if (lattice) frac = cartToFrac(lattice, xyz);
+    }
+    const index = sourceSites.length;
+    sourceSites.push({ index, label, element, Z: match?.Z ?? 0, occupancy, ...(frac ? { frac } : {}), cart, range });
+    if (frac) asym.push({ label, element, Z: match?.Z ?? 0, occupancy, frac, range, sourceSite: index });
+  }
+
+  let sites: Site[];
+  let orbits: number[][];
+  if (lattice) {
+    const expanded = expandSites(asym, lattice, ops, opts.symmetryTolerance, opts.maxAtoms);
+    if (expanded.tooLarge) {
+      report(block.headerRange, 'error', 'structure.tooLarge',
+        `Symmetry expansion of ${asym.length} sites × ${ops.length} operators exceeds the limit of ${opts.maxAtoms} atoms; the block is not expanded`);
+      return { structure: null, diagnostics };
+    }
+    sites = expanded.sites;
+    orbits = expanded.orbits;
+  } else {
+    if (sourceSites.length > opts.maxAtoms) {
+      report(block.headerRange, 'error', 'structure.tooLarge', `${sourceSites.length} atoms exceed the limit of ${opts.maxAtoms}`);
+      return { structure: null, diagnostics };
+    }
+    sites = sourceSites.map((s, i) => ({
+      element: s.element, Z: s.Z, frac: null, cart: s.cart, occupancy: s.occupancy, label: s.label,
+      sourceSite: i, orbit: i, range: s.range,
+    }));
+    orbits = sites.map((_, i) => [i]);
+  }
+  const periodic = lattice !== null;
+  const structure: Structure = {
+    name: block.name,
+    lattice,
+    pbc: [periodic, periodic, periodic],
+    sites,
+    sourceSites,
+    orbits,
+    symops: ops.map((o) => o.text),
+    ...(spaceGroup ? { spaceGroup } : {}),
+  };
+  diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(opts.symmetryTolerance, 0.05) }));
+  if (lattice) checkCellVolume(block, lattice, report);
+  if (sites.every((s) => s.Z > 0)) checkFormula(block, structure, report);
+  return { structure, diagnostics };
+}
+
+type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
+
+/** The cell; null for a molecule (Cartesian sites, no cell); undefined when the block is unusable. */
+function readCell(block: CifBlock, needed: boolean, report: Reporter): Lattice | null | undefined {
+  const lengthKeys = ['_cell_length_a', '_cell_length_b', '_cell_length_c'];
+  const angleKeys = ['_cell_angle_alpha', '_cell_angle_beta', '_cell_angle_gamma'];
+  const lengths = lengthKeys.map((k) => scalar(block, k));
+  const present = lengths.filter((v) => v !== undefined).length;
+  if (present === 0 && !needed) return null;
+  if (present < 3) {
+    const missing = lengthKeys.filter((_, i) => !lengths[i]).join(', ');
+    report(block.headerRange, 'error', 'cell.missing', `Block ${block.name} has fractional coordinates but no complete cell: missing ${missing}`);
+    return undefined;
+  }
+  const params: number[] = [];
+  let ok = true;
+  const read = (v: CifValue, key: string): void => {
+    const m = numericValue(v);
+    if (!m) {
+      report(v.range, 'error', 'cell.invalid', `${key} '${v.text}' is not a number`);
+      ok = false;
+      params.push(NaN);
+      return;
+    }
+    params.push(m.value);
+  };
+  lengths.forEach((v, i) => read(v as CifValue, lengthKeys[i]));
+  const missingAngles: string[] = [];
+  angleKeys.forEach((k) => {
+    const v = scalar(block, k);
+    if (!v || isNull(v)) {
+      missingAngles.push(k);
+      params.push(90);
+    } else read(v, k);
+  });
+  if (missingAngles.length > 0) {
+    report(block.headerRange, 'information', 'cell.missing', `${missingAngles.join(', ')} not given; 90° assumed`);
+  }
+  if (!ok) return undefined;
+  try {
+    const [a, b, c, al, be, ga] = params;
+    return latticeFromParameters(a, b, c, al, be, ga);
+  } catch (e) {
+    const first = (lengths[0] as CifValue).range;
+    const lastAngle = scalar(block, '_cell_angle_gamma') ?? (lengths[2] as CifValue);
+    const range = first.start.line <= lastAngle.range.start.line ? spanRange(first, lastAngle.range) : first;
+    report(range, 'error', 'cell.invalid', `Invalid cell: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function readSymops(block: CifBlock, report: Reporter): SymOp[] {
+  const values = SYMOP_KEYS.map((k) => column(block, k)).find((c) => c !== undefined) ?? [];
+  const ops: SymOp[] = [];
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (isNull(v)) continue;
+    const r = parseSymop(v.text);
+    if (!r.op) {
+      report(v.range, 'error', 'symmetry.invalidOp', `Symmetry operator '${v.text}' cannot be used: ${r.error}`);
+      continue;
+    }
+    if (seen.has(r.op.text)) continue;
+    seen.add(r.op.text);
+    ops.push(r.op);
+  }
+  return ops.length > 0 ? ops : [identityOp()];
+}
+
+function isP1(block: CifBlock, name: string | undefined): boolean {
+  if (name !== undefined) return name.replace(/[\s_]/g, '').toLowerCase() === 'p1';
+  const num = SPACE_GROUP_NUMBER_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+  return !num || numericValue(num)?.value === 1;
+}
+
+function readOccupancy(v: CifValue | undefined, label: string, report: Reporter): number {
+  if (!v || isNull(v)) return 1;
+  const m: Measured | undefined = numericValue(v);
+  if (!m) {
+    report(v.range, 'warning', 'site.occupancy', `Occupancy '${v.text}' of ${label} is not a number; 1 is used`);
+    return 1;
+  }
+  if (m.value > 1 + 1e-6) report(v.range, 'warning', 'site.occupancy', `Occupancy ${m.value} of ${label} is greater than 1`);
+  else if (m.value < 0) report(v.range, 'warning', 'site.occupancy', `Occupancy ${m.value} of ${label} is negative`);
+  return m.value;
+}
+
+/** Range of atom row r: the whole loop row when the coordinates are looped. */
+function rowRanger(block: CifBlock, coords: CifValue[][], rowCount: number): (r: number) => TextRange {
+  const ref = block.index.get(block.index.has('_atom_site_fract_x') ? '_atom_site_fract_x' : '_atom_site_cartn_x');
+  if (ref?.loop && ref.loop.rowCount === rowCount) {
+    const loop = ref.loop;
+    return (r) => rowRange(loop, r);
+  }
+  return (r) => spanRange(coords[0][r].range, coords[2][r].range);
+}

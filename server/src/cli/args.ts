@@ -1,0 +1,60 @@
+// Minimal argv parsing shared by the CLI subcommands: positionals, boolean flags and
+// `--name value` / `--name=value` options, with unknown options reported rather than ignored.
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Set<string>;
+  options: Map<string, string>;
+}
+
+export interface ArgSpec {
+  flags?: readonly string[];
+  options?: readonly string[];
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[], spec: ArgSpec): ParsedArgs {
+  const flags = new Set<string>();
+  const options = new Map<string, string>();
+  const positionals: string[] = [];
+  const knownFlags = new Set(spec.flags ?? []);
+  const knownOptions = new Set(spec.options ?? []);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+    if (knownFlags.has(name) && eq < 0) {
+      flags.add(name);
+    } else if (knownOptions.has(name)) {
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
+      options.set(name, value);
+    } else {
+      throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  return { positionals, flags, options };
+}
+
+export function numberOption(args: ParsedArgs, name: string): number | undefined {
+  const v = args.options.get(name);
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return x;
+}
+
+/** "Fe,Ni  Cu" → ['Fe','Ni','Cu']. */
+export function listOption(args: ParsedArgs, name: string): string[] | undefined {
+  const v = args.options.get(name);
+  return v === undefined ? undefined : v.split(/[\s,]+/).filter((s) => s.length > 0);
+}

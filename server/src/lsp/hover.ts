@@ -1,0 +1,75 @@
+// Hover on an atom row: what the parser made of it after symmetry expansion.
+import type { Hover, Position } from 'vscode-languageserver';
+import { findNeighbours } from '../graph/neighbours';
+import type { Structure, StructureBlock, TextRange, Vec3 } from '../structure/types';
+import { firstShell, formatCoordination } from './coordination';
+
+/** Radii (Å) tried in turn for the first shell: most solids answer within the first. */
+const SHELL_SEARCH_RADII = [4, 8];
+
+export interface RowHit {
+  block: number;
+  structure: Structure;
+  sourceSite: number;
+}
+
+export function containsPosition(range: TextRange, pos: Position): boolean {
+  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+/** The atom row (source site) under the cursor, searching every block. */
+export function rowAt(blocks: StructureBlock[], pos: Position): RowHit | null {
+  for (let b = 0; b < blocks.length; b++) {
+    const structure = blocks[b].structure;
+    if (!structure) continue;
+    const src = structure.sourceSites.find((s) => containsPosition(s.range, pos));
+    if (src) return { block: b, structure, sourceSite: src.index };
+  }
+  return null;
+}
+
+function fmt(v: Vec3 | null | undefined, digits: number): string {
+  return v ? v.map((x) => x.toFixed(digits)).join(', ') : '—';
+}
+
+export function hoverMarkdown(hit: RowHit): string {
+  const { structure } = hit;
+  const src = structure.sourceSites[hit.sourceSite];
+  const members = structure.sites
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.sourceSite === hit.sourceSite);
+  const rep = members[0];
+  const lines = [`**${src.label}** — ${src.element || '?'}${src.Z ? ` (Z = ${src.Z})` : ''}`, ''];
+  lines.push(`- fractional: (${fmt(src.frac ?? rep?.s.frac, 5)})`);
+  lines.push(`- Cartesian: (${fmt(src.cart, 4)}) Å`);
+  if (src.occupancy !== 1) lines.push(`- occupancy: ${src.occupancy}`);
+  if (!rep) {
+    lines.push('- no atoms generated from this row (see diagnostics)');
+    return lines.join('\n');
+  }
+  const orbitSize = structure.orbits[rep.s.orbit]?.length ?? members.length;
+  lines.push(`- multiplicity: ${orbitSize} in the ${structure.lattice ? 'unit cell' : 'molecule'} (orbit ${rep.s.orbit})`);
+  lines.push(`- first shell: ${formatCoordination(coordinationOf(structure, rep.i))}`);
+  return lines.join('\n');
+}
+
+export function coordinationOf(structure: Structure, siteIndex: number): ReturnType<typeof firstShell> {
+  for (const r of SHELL_SEARCH_RADII) {
+    const hits = findNeighbours(structure, siteIndex, r);
+    if (hits.length > 0) {
+      return firstShell(hits.map((h) => ({ element: structure.sites[h.siteIndex].element, distance: h.distance })));
+    }
+  }
+  return null;
+}
+
+export function hoverAt(blocks: StructureBlock[], pos: Position): Hover | null {
+  const hit = rowAt(blocks, pos);
+  if (!hit) return null;
+  return {
+    contents: { kind: 'markdown', value: hoverMarkdown(hit) },
+    range: hit.structure.sourceSites[hit.sourceSite].range,
+  };
+}

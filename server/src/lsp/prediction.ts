@@ -1,0 +1,92 @@
+// xanes/sites, xanes/predict and xanes/predictAll: resolve the request to a parsed block and
+// site, then hand the structure to the predictor. Every failure becomes a ResponseError with a
+// message a scientist can act on.
+import { ResponseError } from 'vscode-languageserver';
+import {
+  type AbsorbingSiteInfo,
+  type PredictAllParams,
+  type PredictAllResult,
+  type PredictParams,
+  type PredictResult,
+  XanesErrorCodes,
+} from '../lsp_ext';
+import type { ParsedEntry } from './documentCache';
+import { documentSites } from './codeLens';
+import { NoModelError, type Predictor } from './predictor';
+
+export interface PredictionDeps {
+  entry(uri: string): Promise<ParsedEntry | null>;
+  absorbingElements(): readonly string[];
+  predictor(): Predictor;
+}
+
+async function requireEntry(deps: PredictionDeps, uri: string): Promise<ParsedEntry> {
+  const entry = await deps.entry(uri);
+  if (!entry) throw new ResponseError(XanesErrorCodes.NoSuchSite, `Document ${uri} is not open and could not be read.`);
+  return entry;
+}
+
+export async function handleSites(deps: PredictionDeps, uri: string): Promise<AbsorbingSiteInfo[]> {
+  const entry = await requireEntry(deps, uri);
+  return documentSites(entry.doc.blocks, deps.absorbingElements());
+}
+
+function toResponseError(err: unknown): ResponseError<void> {
+  if (err instanceof ResponseError) return err;
+  if (err instanceof NoModelError) return new ResponseError(XanesErrorCodes.NoModel, err.message);
+  const message = err instanceof Error ? err.message : String(err);
+  return new ResponseError(XanesErrorCodes.PredictionFailed, `XANES prediction failed: ${message}`);
+}
+
+export async function handlePredict(deps: PredictionDeps, params: PredictParams): Promise<PredictResult> {
+  try {
+    const entry = await requireEntry(deps, params.uri);
+    const block = entry.doc.blocks[params.block];
+    if (!block) {
+      throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block ${params.block} does not exist (the document has ${entry.doc.blocks.length}).`);
+    }
+    const structure = block.structure;
+    if (!structure) {
+      throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block "${block.name}" has no usable structure; see the diagnostics.`);
+    }
+    if (!Number.isInteger(params.siteIndex) || params.siteIndex < 0 || params.siteIndex >= structure.sites.length) {
+      throw new ResponseError(
+        XanesErrorCodes.NoSuchSite,
+        `Site ${params.siteIndex} does not exist in block "${block.name}" (${structure.sites.length} atoms); the document may have changed.`,
+      );
+    }
+    return await deps.predictor().predict({
+      uri: params.uri,
+      block: params.block,
+      blockName: block.name,
+      structure,
+      siteIndex: params.siteIndex,
+      modelPath: params.modelPath,
+      domain: params.domain,
+    });
+  } catch (err) {
+    throw toResponseError(err);
+  }
+}
+
+export async function handlePredictAll(deps: PredictionDeps, params: PredictAllParams): Promise<PredictAllResult> {
+  let sites: AbsorbingSiteInfo[];
+  try {
+    sites = (await handleSites(deps, params.uri)).filter((s) => s.block === params.block);
+  } catch (err) {
+    throw toResponseError(err);
+  }
+  const results: PredictResult[] = [];
+  const failures: PredictAllResult['failures'] = [];
+  for (const site of sites) {
+    try {
+      results.push(await handlePredict(deps, { uri: params.uri, block: params.block, siteIndex: site.siteIndex, modelPath: params.modelPath }));
+    } catch (err) {
+      const e = toResponseError(err);
+      // Without a model every site would fail the same way: one clear error beats N failures.
+      if (e.code === XanesErrorCodes.NoModel) throw e;
+      failures.push({ siteIndex: site.siteIndex, label: site.label, element: site.element, message: e.message });
+    }
+  }
+  return { results, failures };
+}

@@ -1,0 +1,59 @@
+// What the language server needs from inference, behind one interface so the LSP layer does
+// not care whether a model is installed, loading, or running in a worker thread.
+import type { PredictionDomain, PredictResult, ServerStatus } from '../lsp_ext';
+import type { Structure } from '../structure/types';
+import type { XanesSettings } from './settings';
+
+export interface PredictJob {
+  uri: string;
+  block: number;
+  blockName: string;
+  structure: Structure;
+  siteIndex: number;
+  modelPath?: string;
+  domain?: string;
+}
+
+export interface Predictor {
+  status(): ServerStatus;
+  /** Domains of the loaded model; null while no model is loaded (coverage is then unknown). */
+  domains(): PredictionDomain[] | null;
+  /** Applies backend/model settings; may start loading a model. */
+  configure(settings: XanesSettings): Promise<void>;
+  predict(job: PredictJob): Promise<PredictResult>;
+  onStatus(listener: (s: ServerStatus) => void): void;
+  dispose(): Promise<void>;
+}
+
+export class NoModelError extends Error {
+  constructor(detail?: string) {
+    super(
+      'No XANES model is installed. Put a trained model in the extension\'s models/ folder or set ' +
+        '"xanes.modelPath" to a model directory' + (detail ? ` (${detail})` : '') + '.',
+    );
+    this.name = 'NoModelError';
+  }
+}
+
+/** Used until an inference service is available: every prediction says so, clearly. */
+export class NoModelPredictor implements Predictor {
+  constructor(private readonly detail?: string) {}
+
+  status(): ServerStatus {
+    return { backend: null, model: null, state: 'no model installed', message: new NoModelError(this.detail).message };
+  }
+
+  domains(): PredictionDomain[] | null {
+    return null;
+  }
+
+  async configure(): Promise<void> {}
+
+  async predict(): Promise<PredictResult> {
+    throw new NoModelError(this.detail);
+  }
+
+  onStatus(): void {}
+
+  async dispose(): Promise<void> {}
+}

@@ -1,0 +1,121 @@
+// What a model directory declares about itself (models/<name>/metadata.json). Everything a
+// predictor needs to rebuild the network, featurise graphs identically and label its outputs.
+import type { GraphOptions } from '../graph/types';
+import { FEATURE_VERSION } from '../graph/features';
+import { validateConfig, type NetworkConfig } from './config';
+
+export const MODEL_FORMAT = 'xanes-lens-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** One spectrum type the model predicts, e.g. Cu K-edge by FEFF on an absolute eV grid. */
+export interface OutputDomain {
+  /** e.g. 'Cu-K-FEFF' */
+  id: string;
+  element: string;
+  edge: string;
+  method: string;
+  /** Absolute energies (eV) of the output points; length = the head's size. */
+  energies: number[];
+  /** Index into network.outputs: several domains may share one head (family bucket). */
+  head: number;
+}
+
+/** Per-head output scaling: μ = y·std + mean, each array of length 1 (scalar) or the head size. */
+export interface OutputNormalisation {
+  mean: number[];
+  std: number[];
+}
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  /** Byte offset in each member's weights file (float32 little-endian, concatenated). */
+  offset: number;
+}
+
+export interface DataProvenance {
+  name: string;
+  source: string;
+  licence: string;
+  records?: number;
+}
+
+export interface ModelMetadata {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  name: string;
+  version: string;
+  description?: string;
+  featureVersion: string;
+  graph: GraphOptions;
+  network: NetworkConfig;
+  domains: OutputDomain[];
+  /** Indexed by head; absent entries (or no array) mean the head predicts μ directly. */
+  normalisation?: (OutputNormalisation | null)[];
+  weights: {
+    dtype: 'float32';
+    manifest: WeightEntry[];
+    /** One file per ensemble member, all with the same manifest. */
+    members: string[];
+  };
+  training?: {
+    data: DataProvenance[];
+    [key: string]: unknown;
+  };
+  metrics?: Record<string, unknown>;
+  created: string;
+}
+
+export function domainId(element: string, edge: string, method: string): string {
+  return `${element}-${edge}-${method}`;
+}
+
+/** Throws an Error naming every problem with a metadata object (structure and consistency). */
+export function validateMetadata(m: ModelMetadata, where: string): void {
+  const fail = (msg: string): never => {
+    throw new Error(`${where}: ${msg}`);
+  };
+  if (!m || typeof m !== 'object') fail('metadata is not a JSON object');
+  if (m.format !== MODEL_FORMAT) fail(`not a XANES Lens model (format '${String(m.format)}', expected '${MODEL_FORMAT}')`);
+  if (m.formatVersion !== MODEL_FORMAT_VERSION) {
+    fail(`model format version ${m.formatVersion} is not supported (this build reads version ${MODEL_FORMAT_VERSION})`);
+  }
+  if (m.featureVersion !== FEATURE_VERSION) {
+    fail(`model was trained on features '${m.featureVersion}', this build computes '${FEATURE_VERSION}'`);
+  }
+  const g = m.graph;
+  if (!g || !(g.maxNeighbours > 0 && g.cutoff > 0 && g.rbfCount > 0)) fail('graph options missing or invalid');
+  try {
+    validateConfig(m.network);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (m.network.nodeFeatureSize !== 118) fail(`nodeFeatureSize ${m.network.nodeFeatureSize} ≠ 118`);
+  if (m.network.edgeFeatureSize !== 1 + g.rbfCount) fail(`edgeFeatureSize ${m.network.edgeFeatureSize} ≠ 1 + rbfCount (${1 + g.rbfCount})`);
+  if (!Array.isArray(m.domains) || m.domains.length === 0) fail('no output domains declared');
+  const ids = new Set<string>();
+  for (const d of m.domains) {
+    if (ids.has(d.id)) fail(`domain '${d.id}' declared twice`);
+    ids.add(d.id);
+    const head = m.network.outputs[d.head];
+    if (!head) fail(`domain '${d.id}' uses output head ${d.head}, the network has ${m.network.outputs.length}`);
+    if (!Array.isArray(d.energies) || d.energies.length !== head.size) {
+      fail(`domain '${d.id}' has ${d.energies?.length} energies but head ${d.head} outputs ${head.size} points`);
+    }
+  }
+  (m.normalisation ?? []).forEach((n, h) => {
+    if (!n) return;
+    const size = m.network.outputs[h]?.size;
+    if (size === undefined) fail(`normalisation given for head ${h}, which does not exist`);
+    for (const key of ['mean', 'std'] as const) {
+      const a = n[key];
+      if (!Array.isArray(a) || (a.length !== 1 && a.length !== size) || !a.every(Number.isFinite)) {
+        fail(`normalisation.${key} of head ${h} must have 1 or ${size} finite numbers`);
+      }
+    }
+  });
+  const w = m.weights;
+  if (!w || w.dtype !== 'float32' || !Array.isArray(w.manifest) || !Array.isArray(w.members) || w.members.length === 0) {
+    fail('weights section missing or invalid (need dtype float32, manifest, members)');
+  }
+}

@@ -1,0 +1,145 @@
+// MEM-XANES (paper 000, Fig. 3a): simple graph convolutions → multi-head graph attention →
+// masked mean pool → dense layers → one linear output per head. Dense batched tensors
+// ([B, 1 + neighbours, F]) so a whole batch is one kernel call per layer.
+import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+import type { GraphBatch } from '../graph/build';
+import { applyAttentionHead, createAttentionHead, type AttentionHead } from './attention';
+import type { TfModule } from './backend';
+import { applyBatchNorm, createBatchNorm, type BatchNorm } from './batchnorm';
+import { validateConfig, type NetworkConfig } from './config';
+import { applySimpleConv, createSimpleConv, type SimpleConv } from './conv';
+import { applyDense, applyLinear, createDense, createLinear, type DenseBlock, type LayerContext, type Linear } from './dense';
+import { matMulFor } from './matmul';
+import { ParamStore } from './params';
+
+export interface NetworkInputs {
+  /** [B, N, nodeFeatureSize] */
+  nodes: Tensor3D;
+  /** [B, N − 1, edgeFeatureSize] */
+  edges: Tensor3D;
+  /** [B, N] */
+  mask: Tensor2D;
+}
+
+export interface ForwardResult {
+  /** One [B, size] tensor per output head (normalised units, as trained). */
+  outputs: Tensor2D[];
+  /** [B, heads, N − 1]: each head's softmax weights over the neighbours. */
+  attention: Tensor3D;
+}
+
+export interface NetworkOptions {
+  /** Seed of the initial weights. */
+  seed?: number;
+  /** Matmul with explicit-transpose gradient (wasm speed-up); default true. */
+  fastMatMul?: boolean;
+}
+
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export class XanesNetwork {
+  readonly params: ParamStore;
+  private readonly ctx: LayerContext;
+  private readonly convs: { conv: SimpleConv; norm?: BatchNorm }[] = [];
+  private readonly heads: { head: AttentionHead; norm?: BatchNorm }[] = [];
+  private readonly dense: DenseBlock[] = [];
+  private readonly outputs: Linear[] = [];
+
+  constructor(readonly tf: TfModule, readonly config: NetworkConfig, options: NetworkOptions = {}) {
+    validateConfig(config);
+    this.params = new ParamStore(tf, options.seed ?? 1);
+    this.ctx = { tf, params: this.params, matMul: matMulFor(tf, options.fastMatMul ?? true) };
+    const E = config.edgeFeatureSize;
+    let width = config.nodeFeatureSize;
+    config.convWidths.forEach((out, i) => {
+      const conv = createSimpleConv(this.ctx, `conv${i}`, width, E, out);
+      const norm = config.batchNorm === false ? undefined : createBatchNorm(this.ctx, `conv${i}.bn`, out);
+      this.convs.push({ conv, norm });
+      width = out;
+    });
+    for (let h = 0; h < config.heads; h++) {
+      const head = createAttentionHead(this.ctx, `head${h}`, width, E, config.headWidth, config.attentionSize ?? width);
+      const norm = config.batchNorm === false ? undefined : createBatchNorm(this.ctx, `head${h}.bn`, config.headWidth);
+      this.heads.push({ head, norm });
+    }
+    width = config.heads * config.headWidth;
+    config.denseWidths.forEach((out, i) => {
+      this.dense.push(createDense(this.ctx, `dense${i}`, width, out));
+      width = out;
+    });
+    config.outputs.forEach((o, i) => this.outputs.push(createLinear(this.ctx, `output${i}`, width, o.size)));
+  }
+
+  /** Trainable variables in definition order (for tf.variableGrads / optimisers). */
+  trainableVariables(): Variable[] {
+    return this.params.trainable();
+  }
+
+  /** Call inside tf.tidy (or dispose the result): intermediate tensors are not freed here. */
+  forward(inputs: NetworkInputs, { training = false }: { training?: boolean } = {}): ForwardResult {
+    const { tf } = this;
+    const ctx = this.ctx;
+    const { edges, mask } = inputs;
+    let x = inputs.nodes;
+    // As in the reference implementation there is no activation between layers: the ELU gates
+    // of the messages are the non-linearity, batch norm keeps the scale in check.
+    for (const { conv, norm } of this.convs) {
+      x = applySimpleConv(ctx, conv, x, edges, mask);
+      if (norm) x = applyBatchNorm(ctx, norm, x, mask, training);
+    }
+    const heads = this.heads.map(({ head, norm }) => {
+      const r = applyAttentionHead(ctx, head, x, edges, mask);
+      return { nodes: norm ? applyBatchNorm(ctx, norm, r.nodes, mask, training) : r.nodes, weights: r.weights };
+    });
+    const nodes = tf.concat(heads.map((h) => h.nodes), 2);
+    const m = tf.expandDims(mask, 2);
+    let pooled: Tensor = tf.div(tf.sum(tf.mul(nodes, m), 1), tf.maximum(tf.sum(m, 1), 1));
+    for (const d of this.dense) pooled = applyDense(ctx, d, pooled);
+    const outputs = this.outputs.map((o) => applyLinear(ctx, o, pooled) as Tensor2D);
+    return { outputs, attention: tf.stack(heads.map((h) => h.weights), 1) as Tensor3D };
+  }
+
+  /** Tensors for a batch from batchGraphs (caller disposes). */
+  inputsFromBatch(batch: GraphBatch): NetworkInputs {
+    const { tf } = this;
+    return {
+      nodes: tf.tensor3d(batch.nodes, [batch.size, batch.nodeCount, batch.nodeFeatureSize]),
+      edges: tf.tensor3d(batch.edges, [batch.size, batch.nodeCount - 1, batch.edgeFeatureSize]),
+      mask: tf.tensor2d(batch.mask, [batch.size, batch.nodeCount]),
+    };
+  }
+
+  parameterCount(trainableOnly = true): number {
+    return [...this.params.variables.values()].filter((v) => !trainableOnly || v.trainable).reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Every parameter (including batch-norm running statistics) in definition order. */
+  getWeights(): NamedWeight[] {
+    return [...this.params.variables.entries()].map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array }));
+  }
+
+  /** Replace all parameters; names and shapes must match exactly. */
+  setWeights(weights: NamedWeight[]): void {
+    const byName = new Map(weights.map((w) => [w.name, w]));
+    for (const [name, v] of this.params.variables) {
+      const w = byName.get(name);
+      if (!w) throw new Error(`weights lack parameter '${name}'`);
+      if (w.shape.length !== v.shape.length || w.shape.some((s, i) => s !== v.shape[i])) {
+        throw new Error(`parameter '${name}' has shape [${w.shape}] but the network expects [${v.shape}]`);
+      }
+      const t = this.tf.tensor(w.data, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+    const extra = weights.filter((w) => !this.params.variables.has(w.name)).map((w) => w.name);
+    if (extra.length) throw new Error(`weights hold parameters the network does not have: ${extra.slice(0, 5).join(', ')}`);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+// Agreement between two spectra over the energy range both cover. Both are interpolated onto one
+// uniform grid so that a densely sampled measurement does not outweigh a coarse prediction.
+import { medianSpacing, overlapRange, resample, uniformGrid } from './interp';
+import type { Spectrum } from './types';
+
+export interface Similarity {
+  pearson: number;
+  mae: number;
+  rmse: number;
+  /** Energy range compared (eV, in the reference's frame). */
+  overlap: [number, number];
+  points: number;
+}
+
+export function pearson(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i];
+    mb += b[i];
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}
+
+export function meanAbsoluteError(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
+
+/** Shifts a spectrum along energy: E → E + shift. */
+export function shiftSpectrum(s: Spectrum, shift: number): Spectrum {
+  return { energies: s.energies.map((e) => e + shift), mu: s.mu.slice() };
+}
+
+/**
+ * Compares `other` (after E → E + shift) with `reference`; null when they share fewer than
+ * `minPoints` grid points. The grid step is the finer of the two median spacings.
+ */
+export function compareSpectra(reference: Spectrum, other: Spectrum, shift = 0, minPoints = 5): Similarity | null {
+  const moved = shift === 0 ? other : shiftSpectrum(other, shift);
+  const range = overlapRange([reference, moved]);
+  if (!range) return null;
+  const step = Math.min(medianSpacing(reference.energies), medianSpacing(moved.energies));
+  if (!(step > 0)) return null;
+  const grid = uniformGrid(range[0], range[1], step);
+  if (grid.length < minPoints) return null;
+  const a = resample(reference.energies, reference.mu, grid);
+  const b = resample(moved.energies, moved.mu, grid);
+  let sq = 0;
+  for (let i = 0; i < grid.length; i++) sq += (a[i] - b[i]) ** 2;
+  return {
+    pearson: pearson(a, b),
+    mae: meanAbsoluteError(a, b),
+    rmse: Math.sqrt(sq / grid.length),
+    overlap: range,
+    points: grid.length,
+  };
+}

@@ -1,0 +1,167 @@
+// Plain and extended XYZ: one StructureBlock per frame. Atom ranges are whole lines.
+import { checkStructure } from '../structure/checks';
+import { cartToFrac, fracToCart, latticeFromMatrix } from '../structure/lattice';
+import { wrap01 } from '../structure/linalg';
+import { elementFromSpecies } from '../structure/species';
+import type {
+  Lattice, ParseOptions, Site, SourceSite, Structure, StructureBlock, StructureDiagnostic, TextRange, Vec3,
+} from '../structure/types';
+import { parseCommentFields, parseProperties, type Columns } from './comment';
+
+const DEFAULT_COLUMNS: Columns = { species: 0, pos: 1, width: 4 };
+
+export interface XyzParseResult {
+  blocks: StructureBlock[];
+  diagnostics: StructureDiagnostic[];
+}
+
+function lineRange(line: number, start: number, end: number): TextRange {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+/** Split into lines on CRLF, LF or CR, keeping no terminators. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) lines[0] = ' ' + lines[0].slice(1);
+  return lines;
+}
+
+const isBlank = (s: string): boolean => s.trim().length === 0;
+const isCountLine = (s: string): boolean => /^\s*\d+\s*$/.test(s);
+
+export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
+  const maxAtoms = options?.maxAtoms ?? 200000;
+  const lines = splitLines(text);
+  const blocks: StructureBlock[] = [];
+  const diagnostics: StructureDiagnostic[] = [];
+  const report = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string): void => {
+    diagnostics.push({ range, severity, code, message });
+  };
+  let i = 0;
+  while (i < lines.length) {
+    if (isBlank(lines[i])) { i++; continue; }
+    const countLine = i;
+    const header = lineRange(countLine, 0, lines[countLine].length);
+    if (!isCountLine(lines[countLine])) {
+      report(header, 'error', 'xyz.count', `Expected the number of atoms of frame ${blocks.length + 1} on this line, found '${abbreviate(lines[countLine].trim())}'`);
+      i++;
+      while (i < lines.length && !isCountLine(lines[i])) i++;
+      continue;
+    }
+    const count = Number(lines[countLine].trim());
+    const commentLine = countLine + 1;
+    const comment = commentLine < lines.length ? lines[commentLine] : '';
+    i = commentLine + 1;
+    // Atom lines: the declared count, plus any further lines that are clearly atoms.
+    const atomLines: number[] = [];
+    while (i < lines.length && atomLines.length < count && !isBlank(lines[i]) && !isCountLine(lines[i])) atomLines.push(i++);
+    if (atomLines.length < count) {
+      report(header, 'error', 'xyz.count', `Frame ${blocks.length + 1} declares ${count} atoms but has ${atomLines.length} atom lines`);
+    } else {
+      const extraStart = atomLines.length;
+      while (i < lines.length && !isBlank(lines[i]) && !isCountLine(lines[i])) atomLines.push(i++);
+      if (atomLines.length > extraStart) {
+        report(header, 'error', 'xyz.count', `Frame ${blocks.length + 1} declares ${count} atoms but has ${atomLines.length} atom lines; all are read`);
+      }
+    }
+    const name = `frame ${blocks.length + 1}`;
+    const lastLine = atomLines.length > 0 ? atomLines[atomLines.length - 1] : Math.min(commentLine, lines.length - 1);
+    const range: TextRange = { start: header.start, end: { line: lastLine, character: lines[lastLine].length } };
+    if (atomLines.length > maxAtoms) {
+      report(header, 'error', 'structure.tooLarge', `${atomLines.length} atoms exceed the limit of ${maxAtoms}`);
+      blocks.push({ name, range, headerRange: header, structure: null });
+      continue;
+    }
+    const structure = frameStructure(name, lines, commentLine < lines.length ? commentLine : -1, comment, atomLines, report);
+    if (structure) diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(options?.symmetryTolerance ?? 0.01, 0.05) }));
+    blocks.push({ name, range, headerRange: header, structure });
+  }
+  return { blocks, diagnostics };
+}
+
+type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
+
+function frameStructure(
+  name: string, lines: string[], commentLine: number, comment: string, atomLines: number[], report: Reporter,
+): Structure {
+  const fields = parseCommentFields(comment);
+  let columns = DEFAULT_COLUMNS;
+  const props = fields.get('properties');
+  if (props) {
+    const c = parseProperties(props.value);
+    if (typeof c === 'string') report(lineRange(commentLine, props.start, props.end), 'error', 'xyz.properties', `${c}; species x y z columns assumed`);
+    else columns = c;
+  }
+  let lattice: Lattice | null = null;
+  let pbc: [boolean, boolean, boolean] = [false, false, false];
+  const lat = fields.get('lattice');
+  if (lat) {
+    const nums = lat.value.trim().split(/[\s,]+/).map(Number);
+    const where = lineRange(commentLine, lat.start, lat.end);
+    if (nums.length !== 9 || nums.some((x) => !Number.isFinite(x))) {
+      report(where, 'error', 'cell.invalid', `Lattice must be 9 numbers (a, b, c vectors), got '${lat.value}'`);
+    } else {
+      try {
+        lattice = latticeFromMatrix([nums.slice(0, 3), nums.slice(3, 6), nums.slice(6, 9)]);
+        pbc = [true, true, true];
+      } catch (e) {
+        report(where, 'error', 'cell.invalid', `Lattice is not a cell: ${(e as Error).message}`);
+      }
+    }
+  }
+  const pbcField = fields.get('pbc');
+  if (pbcField && lattice) {
+    const flags = pbcField.value.trim().split(/[\s,]+/).map((x) => /^(t|true|1)$/i.test(x));
+    if (flags.length === 3) pbc = [flags[0], flags[1], flags[2]];
+    // A box around a molecule: ASE writes a Lattice with pbc="F F F".
+    if (!pbc.some((x) => x)) lattice = null;
+  }
+
+  const sourceSites: SourceSite[] = [];
+  const sites: Site[] = [];
+  for (const ln of atomLines) {
+    const text = lines[ln];
+    const range = lineRange(ln, 0, text.length);
+    const parts = text.trim().split(/\s+/);
+    if (parts.length < columns.pos + 3) {
+      report(range, 'error', 'coord.nonnumeric', `Atom line needs ${columns.width} columns (species and x y z), found ${parts.length}`);
+      continue;
+    }
+    const x = Number(parts[columns.pos]);
+    const y = Number(parts[columns.pos + 1]);
+    const z = Number(parts[columns.pos + 2]);
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
+      report(range, 'error', 'coord.nonnumeric', `Coordinates '${parts.slice(columns.pos, columns.pos + 3).join(' ')}' are not three numbers; atom skipped`);
+      continue;
+    }
+    const sp = parts[columns.species];
+    const match = elementFromSpecies(sp);
+    if (!match) report(range, 'error', 'element.unknown', `'${sp}' is not a chemical element or atomic number`);
+    const element = match?.element ?? sp;
+    const Z = match?.Z ?? 0;
+    const index = sourceSites.length;
+    const label = `${element}${index + 1}`;
+    let cart: Vec3 = [x, y, z];
+    let frac: Vec3 | null = null;
+    if (lattice) {
+      const f = cartToFrac(lattice, cart);
+      frac = [pbc[0] ? wrap01(f[0]) : f[0], pbc[1] ? wrap01(f[1]) : f[1], pbc[2] ? wrap01(f[2]) : f[2]];
+      cart = fracToCart(lattice, frac);
+    }
+    sourceSites.push({ index, label, element, Z, occupancy: 1, ...(frac ? { frac } : {}), cart, range });
+    sites.push({ element, Z, frac, cart, occupancy: 1, label, sourceSite: index, orbit: index, range });
+  }
+  return {
+    name,
+    lattice,
+    pbc: lattice ? pbc : [false, false, false],
+    sites,
+    sourceSites,
+    orbits: sites.map((_, k) => [k]),
+    symops: ['x,y,z'],
+  };
+}
+
+function abbreviate(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+}

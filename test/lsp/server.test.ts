@@ -1,0 +1,168 @@
+// The language server over stdio, driven by a real JSON-RPC client: what VS Code would see.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { AbsorbingSiteInfo, PredictAllResult } from '../../server/src/lsp_ext';
+import { XanesErrorCodes } from '../../server/src/lsp_ext';
+import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
+
+let server: TestServer;
+
+before(async () => {
+  server = await startServer({ absorbingElements: ['Ti', 'Fe', 'Ni', 'Cu'], symmetryTolerance: 0.01 });
+});
+after(async () => {
+  await server.close();
+});
+
+function hoverText(h: Hover | null): string {
+  assert.ok(h, 'hover expected');
+  return (h.contents as MarkupContent).value;
+}
+
+test('diagnostics carry exact ranges and severities', async () => {
+  const pending = server.nextDiagnostics(fixtureUri('broken.cif'));
+  const { text } = await server.open('broken.cif');
+  const diags = await pending;
+  const xxLine = lineOf(text, 'Xx1');
+  const unknown = diags.find((d) => d.code === 'element.unknown');
+  assert.ok(unknown, JSON.stringify(diags));
+  assert.equal(unknown.severity, 1);
+  assert.equal(unknown.source, 'xanes-lens');
+  // The type symbol column "Xx" on `Xx1 Xx 0.5 0.5 0.5`.
+  assert.deepEqual(unknown.range, { start: { line: xxLine, character: 4 }, end: { line: xxLine, character: 6 } });
+  const bad = diags.find((d) => d.range.start.line === lineOf(text, 'O1 O abc'));
+  assert.ok(bad, 'non-numeric coordinate diagnosed on its row');
+  assert.equal(text.split('\n')[bad.range.start.line].slice(bad.range.start.character, bad.range.end.character), 'abc');
+});
+
+test('code lenses: one per inequivalent absorber with multiplicity, plus one per block', async () => {
+  const { uri, text } = await server.open('rutile.cif');
+  const lenses: CodeLens[] = await server.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses.map((l) => l.command?.title), ['Predict all sites (1)', 'Predict K-edge XANES (Ti1, ×2)']);
+  assert.equal(lenses[0].range.start.line, lineOf(text, 'data_rutile'));
+  assert.deepEqual(lenses[0].command?.arguments, [uri, 0]);
+  assert.equal(lenses[1].range.start.line, lineOf(text, 'Ti1'));
+  assert.equal(lenses[1].command?.command, 'xanes.predictSite');
+  const [lensUri, block, siteIndex] = lenses[1].command?.arguments as [string, number, number];
+  assert.deepEqual([lensUri, block], [uri, 0]);
+  assert.equal(typeof siteIndex, 'number');
+});
+
+test('P1 and multi-block files: every TM row gets its own lens, in its own block', async () => {
+  const { uri } = await server.open('two-blocks.cif');
+  const lenses: CodeLens[] = await server.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  const titles = lenses.map((l) => l.command?.title);
+  assert.equal(titles.filter((t) => t?.startsWith('Predict all')).length, 2);
+  assert.deepEqual(titles.filter((t) => t?.includes('K-edge')), [
+    'Predict K-edge XANES (Ni1, ×1)', 'Predict K-edge XANES (Ni2, ×1)', 'Predict K-edge XANES (Ni3, ×1)', 'Predict K-edge XANES (Ni4, ×1)',
+    'Predict K-edge XANES (Cu1, ×1)', 'Predict K-edge XANES (Cu2, ×1)', 'Predict K-edge XANES (Cu3, ×1)', 'Predict K-edge XANES (Cu4, ×1)',
+  ]);
+  const cuLens = lenses.find((l) => l.command?.title.includes('Cu1'));
+  assert.equal((cuLens?.command?.arguments as unknown[])[1], 1);
+});
+
+test('hover on an atom row: coordinates, multiplicity and the first shell', async () => {
+  const { uri, text } = await server.open('rutile.cif');
+  const line = lineOf(text, 'Ti1');
+  const h: Hover | null = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 2 } });
+  const md = hoverText(h);
+  assert.match(md, /\*\*Ti1\*\* — Ti \(Z = 22\)/);
+  assert.match(md, /fractional: \(0\.00000, 0\.00000, 0\.00000\)/);
+  assert.match(md, /multiplicity: 2 in the unit cell/);
+  // Rutile TiO6: 4 × 1.9485 Å + 2 × 1.9800 Å → mean 1.959 Å.
+  assert.match(md, /first shell: 6 \(O×6\), mean 1\.959 Å, nearest 1\.948 Å/);
+  const o = hoverText(await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: lineOf(text, 'O1'), character: 0 } }));
+  assert.match(o, /multiplicity: 4/);
+  assert.match(o, /first shell: 3 \(Ti×3\)/);
+  const none: Hover | null = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 1 } });
+  assert.equal(none, null);
+});
+
+test('document symbols and folding ranges', async () => {
+  const { uri, text } = await server.open('rutile.cif');
+  const symbols: DocumentSymbol[] = await server.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.equal(symbols.length, 1);
+  assert.match(symbols[0].name, /rutile/);
+  const childNames = (symbols[0].children ?? []).map((c) => c.name.toLowerCase()).join(' ');
+  assert.match(childNames, /cell/);
+  assert.match(childNames, /symmetry/);
+  const folds: FoldingRange[] = await server.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
+  const loopStart = text.split('\n').findIndex((l) => l.startsWith('loop_'));
+  assert.ok(folds.some((f) => f.startLine === loopStart && f.endLine > loopStart + 10), JSON.stringify(folds));
+});
+
+test('xanes/sites lists inequivalent absorbers with ranges', async () => {
+  const { uri, text } = await server.open('rutile.cif');
+  const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri });
+  assert.equal(sites.length, 1);
+  assert.deepEqual([sites[0].label, sites[0].element, sites[0].multiplicity, sites[0].block, sites[0].blockName], ['Ti1', 'Ti', 2, 0, 'rutile']);
+  assert.equal(sites[0].range.start.line, lineOf(text, 'Ti1'));
+});
+
+test('xanes/predict without a model is a clear error; bad sites are rejected', async () => {
+  const { uri } = await server.open('rutile.cif');
+  const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri });
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predict', { uri, block: 0, siteIndex: sites[0].siteIndex }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoModel && /No XANES model is installed/.test(err.message),
+  );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predictAll', { uri, block: 0 }),
+    (err: { code: number }) => err.code === XanesErrorCodes.NoModel,
+  );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predict', { uri, block: 0, siteIndex: 999 }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchSite && /Site 999 does not exist/.test(err.message),
+  );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predict', { uri, block: 5, siteIndex: 0 }),
+    (err: { code: number }) => err.code === XanesErrorCodes.NoSuchSite,
+  );
+  const empty: PredictAllResult | null = await server.connection
+    .sendRequest<PredictAllResult>('xanes/predictAll', { uri: (await server.open('fe-water.xyz')).uri, block: 0 })
+    .catch(() => null);
+  // The molecule's Fe is an absorber, so without a model this too is the no-model error.
+  assert.equal(empty, null);
+});
+
+test('edits are re-parsed: the latest version wins and diagnostics follow', async () => {
+  const { uri, text } = await server.open('rutile.cif');
+  const conn = server.connection;
+  const line = lineOf(text, 'Ti1');
+  // Two quick edits; only version 3 must be reflected.
+  await conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'Fe1 Fe' }],
+  });
+  const v3 = server.nextDiagnostics(uri, 3);
+  await conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'Zz1 Zz' }],
+  });
+  const diags = await v3;
+  assert.ok(diags.some((d) => d.code === 'element.unknown' && d.range.start.line === line));
+  const lenses: CodeLens[] = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.equal(lenses.length, 0, 'no absorbers left after the edit');
+});
+
+test('garbage never kills the server', async () => {
+  const conn = server.connection;
+  const junk = ['\u0000\u0001binary\uFFFF', 'data_\nloop_\nloop_\n_atom_site_label\n;\nunterminated', '_cell_length_a 1e999\n'.repeat(50),
+    'data_x\n_cell_length_a -3\n_cell_angle_alpha 400\nloop_\n_atom_site_label\n_atom_site_fract_x\nFe1 nan\n',
+    '999999999\n\nFe 0 0 0\n', 'x'.repeat(100000)];
+  for (const [i, text] of junk.entries()) {
+    const uri = `untitled:junk-${i}`;
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: i === 4 ? 'xyz' : 'cif', version: 1, text } });
+    await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    await conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    await conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
+  }
+  await assert.rejects(conn.sendRequest('xanes/predict', { uri: 'file:///nope/missing.cif', block: 0, siteIndex: 0 }));
+  // Still alive and correct afterwards.
+  const { uri } = await server.open('rutile.cif');
+  const sites: AbsorbingSiteInfo[] = await conn.sendRequest('xanes/sites', { uri });
+  assert.equal(sites.length, 1);
+  assert.equal(server.process.exitCode, null);
+});

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run } from '../../server/src/cli/normalize';
+
+async function call(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const fixture = (f: string): string => path.resolve('test/fixtures/spectra', f);
+
+test('normalize --json on an XDI fixture: E0, step, ranges and the spectrum', async () => {
+  const { code, out } = await call([fixture('synthetic-fe.xdi'), '--json']);
+  assert.equal(code, 0);
+  const r = JSON.parse(out) as {
+    e0: number; edgeStep: number; format: string; columns: string[];
+    pre: { range: number[]; absolute: number[] }; post: { range: number[]; degree: number };
+    norm: number[]; energies: number[];
+  };
+  assert.equal(r.format, 'xdi');
+  assert.deepEqual(r.columns, ['energy', 'mutrans']);
+  assert.ok(Math.abs(r.e0 - 7120) < 0.5, `E0 ${r.e0}`);
+  // The white line sits on top of the step, so the post-edge fit stays within a few % of 1.7.
+  assert.ok(Math.abs(r.edgeStep / 1.7 - 1) < 0.05, `step ${r.edgeStep}`);
+  assert.equal(r.pre.range[1], -30);
+  assert.ok(Math.abs(r.pre.absolute[0] - 7050) < 1e-9);
+  assert.equal(r.norm.length, 251);
+  assert.ok(Math.abs(r.norm[0]) < 0.02);
+});
+
+test('normalize text output with explicit columns and ranges', async () => {
+  const { code, out } = await call([fixture('synthetic-fe-transmission.csv'), '--columns', 'Energy,I0,It', '--e0', '7120', '--pre', '-70,-20', '--norm', '40,180']);
+  assert.equal(code, 0, out);
+  assert.match(out, /^E0: 7120\.00 eV \(given\)$/m);
+  assert.match(out, /^pre-edge: line over \[-70\.00, -20\.00\] eV from E0 \(7050\.00–7100\.00 eV\), 26 points$/m);
+  assert.match(out, /^post-edge: line over \[40\.00, 180\.00\] eV/m);
+  assert.match(out, /transmission from Energy, I0, It/);
+  const rows = out.trim().split('\n').filter((l) => /^\d/.test(l));
+  assert.equal(rows.length, 126);
+});
+
+test('normalize a predicted-style short window read from the shared data', async (t) => {
+  const src = '/work/shared/data/fe-k-feff-mp-tiny.jsonl';
+  let line: string;
+  try {
+    line = readFileSync(src, 'utf8').split('\n')[0];
+  } catch {
+    t.skip('shared data not present');
+    return;
+  }
+  const rec = JSON.parse(line) as { energies: number[]; mu: number[] };
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-norm-'));
+  const file = path.join(dir, 'fe.dat');
+  writeFileSync(file, '# energy mu\n' + rec.energies.map((e, i) => `${e} ${rec.mu[i]}`).join('\n'));
+  const { code, out } = await call([file, '--json']);
+  assert.equal(code, 0, out);
+  const r = JSON.parse(out) as { e0: number; notes: string[]; edgeStep: number };
+  assert.ok(r.e0 > rec.energies[0] && r.e0 < rec.energies[0] + 30);
+  assert.ok(r.edgeStep > 0.5 && r.edgeStep < 2, `step ${r.edgeStep}`);
+  assert.ok(r.notes.some((n) => n.includes('post-edge span')));
+});
+
+test('errors are clear and return non-zero', async () => {
+  let r = await call([]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no FILE given/);
+  r = await call(['/nonexistent/x.xdi']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /ENOENT/);
+  r = await call([fixture('synthetic-fe.xdi'), '--pre', '-30,-200']);
+  assert.match(r.err, /--pre needs two increasing numbers/);
+  r = await call([fixture('synthetic-fe.xdi'), '--columns', 'energy,nosuch']);
+  assert.match(r.err, /no column named "nosuch"/);
+});

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSymop, applySymop } from '../../server/src/structure/symop';
+
+const op = (s: string) => {
+  const r = parseSymop(s);
+  assert.ok(r.op, `${s}: ${r.error}`);
+  return r.op;
+};
+
+test('odd notations all parse to the same operator', () => {
+  for (const s of ['-x+1/2,y,-z', '1/2-x, y, -z', '-X+0.5,+y,-z', ' 0.5 - x ,y , -z', '-x+1/2,+Y,-1*z']) {
+    const o = op(s);
+    assert.deepEqual(o.rot, [[-1, 0, 0], [0, 1, 0], [0, 0, -1]], s);
+    assert.deepEqual(o.trans, [0.5, 0, 0], s);
+    assert.equal(o.text, '-x+1/2,y,-z');
+  }
+});
+
+test('hexagonal x-y and translations are applied as written', () => {
+  const o = op('x-y, x, z+1/2');
+  assert.deepEqual(o.rot, [[1, -1, 0], [1, 0, 0], [0, 0, 1]]);
+  assert.deepEqual(applySymop(o, [0.25, 0.5, 0.1]), [-0.25, 0.25, 0.6]);
+  assert.deepEqual(op('1/2+x,1/2+y,z').trans, [0.5, 0.5, 0]);
+  assert.deepEqual(op('x+3/4,-y+1/4,z').trans, [0.75, 0.25, 0]);
+});
+
+test('invalid operators are rejected with a reason', () => {
+  assert.match(parseSymop('x,y').error ?? '', /three/);
+  assert.match(parseSymop('x,y,w').error ?? '', /component 3/);
+  assert.match(parseSymop('2x,y,z').error ?? '', /determinant 2/);
+  assert.match(parseSymop('x y,y,z').error ?? '', /expected '\+' or '-'/);
+  assert.match(parseSymop('x,y,').error ?? '', /empty/);
+  assert.match(parseSymop('x,y,1/0').error ?? '', /fraction/);
+});

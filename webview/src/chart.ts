@@ -1,0 +1,184 @@
+// The chart.js plot: one line per curve, a filled ±2σ band for ensembles, dashed E0 markers,
+// zoom/pan from chartjs-plugin-zoom and exact values in the tooltip.
+import {
+  Chart,
+  type ChartDataset,
+  Filler,
+  LinearScale,
+  LineController,
+  LineElement,
+  type Plugin,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import { type Series, xValues } from './derive';
+import { seriesColor, seriesDash, type Theme, withAlpha } from './theme';
+
+interface Marker {
+  x: number;
+  color: string;
+}
+
+interface Point {
+  x: number;
+  y: number;
+}
+
+/** State the custom plugins read; kept outside chart options to avoid augmenting chart.js types. */
+interface Overlay {
+  markers: Marker[];
+  theme: Theme;
+}
+
+const overlays = new WeakMap<Chart, Overlay>();
+
+const e0Markers: Plugin<'line'> = {
+  id: 'xanesE0Markers',
+  afterDatasetsDraw(chart) {
+    const o = overlays.get(chart);
+    if (!o) return;
+    const { ctx, chartArea, scales } = chart;
+    const x = scales.x;
+    ctx.save();
+    ctx.setLineDash([4, 4]);
+    ctx.lineWidth = 1;
+    ctx.font = `11px ${o.theme.fontFamily}`;
+    ctx.textAlign = 'center';
+    for (const m of o.markers) {
+      const px = x.getPixelForValue(m.x);
+      if (px < chartArea.left || px > chartArea.right) continue;
+      ctx.strokeStyle = m.color;
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillStyle = m.color;
+      ctx.fillText('E0', px, chartArea.top + 10);
+    }
+    ctx.restore();
+  },
+};
+
+/** Paints the theme background so an exported PNG is readable outside VS Code. */
+const background: Plugin<'line'> = {
+  id: 'xanesBackground',
+  beforeDraw(chart) {
+    const o = overlays.get(chart);
+    if (!o) return;
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = o.theme.background;
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Filler, zoomPlugin);
+
+export class SpectrumChart {
+  readonly chart: Chart<'line', Point[]>;
+
+  constructor(canvas: HTMLCanvasElement, theme: Theme) {
+    this.chart = new Chart<'line', Point[]>(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      plugins: [e0Markers, background],
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        parsing: false,
+        normalized: true,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'Energy (eV)' } },
+          y: { type: 'linear', title: { display: true, text: 'μ' } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            filter: (item) => !String(item.dataset.label ?? '').endsWith('σ'),
+            callbacks: {
+              title: (items) => (items.length > 0 ? `E = ${(items[0].parsed.x ?? NaN).toFixed(2)} eV` : ''),
+              label: (item) => `${item.dataset.label ?? ''}: ${(item.parsed.y ?? NaN).toFixed(4)}`,
+            },
+          },
+          zoom: {
+            zoom: { wheel: { enabled: true }, pinch: { enabled: true }, drag: { enabled: true, modifierKey: 'shift' }, mode: 'xy' },
+            pan: { enabled: true, mode: 'xy' },
+          },
+        },
+      },
+    });
+    overlays.set(this.chart, { markers: [], theme });
+  }
+
+  update(series: readonly Series[], mode: 'absolute' | 'relative', yLabel: string, theme: Theme): void {
+    const datasets: ChartDataset<'line', Point[]>[] = [];
+    const markers: Marker[] = [];
+    for (const s of series) {
+      if (!s.visible) continue;
+      const color = seriesColor(theme, s.color);
+      const xs = xValues(s, mode);
+      const width = (s.kind === 'average' ? 2.5 : 1.8) + (theme.highContrast ? 1 : 0);
+      if (s.lower && s.upper) {
+        const upper = s.upper;
+        const lower = s.lower;
+        // Upper edge first, then the lower edge filled back to it ('-1'): the band between them.
+        datasets.push({ label: `${s.label} +2σ`, data: xs.map((x, i) => ({ x, y: upper[i] })), borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent' });
+        datasets.push({
+          label: `${s.label} −2σ`,
+          data: xs.map((x, i) => ({ x, y: lower[i] })),
+          borderWidth: 0,
+          pointRadius: 0,
+          fill: '-1',
+          borderColor: 'transparent',
+          backgroundColor: withAlpha(color, theme.highContrast ? 0.35 : 0.18),
+        });
+      }
+      datasets.push({
+        label: s.label,
+        data: xs.map((x, i) => ({ x, y: s.y[i] })),
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: width,
+        borderDash: seriesDash(Math.max(0, s.color), s.kind),
+        pointRadius: 0,
+        pointHoverRadius: 3,
+        fill: false,
+        tension: 0,
+      });
+      if (mode === 'absolute') markers.push({ x: s.e0, color });
+    }
+    if (mode === 'relative' && datasets.length > 0) markers.push({ x: 0, color: theme.foreground });
+    const o = overlays.get(this.chart);
+    if (o) {
+      o.markers = markers;
+      o.theme = theme;
+    }
+    const opts = this.chart.options;
+    for (const axis of ['x', 'y'] as const) {
+      const scale = opts.scales?.[axis];
+      if (!scale) continue;
+      scale.ticks = { color: theme.foreground, font: { family: theme.fontFamily } };
+      scale.grid = { color: theme.grid };
+      scale.border = { color: theme.muted };
+      if (scale.title) {
+        scale.title.color = theme.foreground;
+        scale.title.text = axis === 'x' ? (mode === 'absolute' ? 'Energy (eV)' : 'E − E0 (eV)') : yLabel;
+      }
+    }
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+  }
+
+  resetZoom(): void {
+    this.chart.resetZoom();
+  }
+
+  toPng(): string {
+    return this.chart.toBase64Image('image/png', 1);
+  }
+}

@@ -1,0 +1,169 @@
+// From panel state to what is drawn: every curve (predictions, element averages, the
+// measurement) with its x values in the chosen frame, its E0, its band and its similarity to the
+// measurement. Pure, so the panel's numbers are unit-tested in node.
+import { weightedAverage } from '../../server/src/spectrum/average';
+import { findE0, normalizeSpectrum, type NormalizeResult } from '../../server/src/spectrum/normalize';
+import { compareSpectra, type Similarity } from '../../server/src/spectrum/similarity';
+import { loadSpectrumText, type LoadedSpectrum } from '../../server/src/spectrum/load';
+import type { Spectrum } from '../../server/src/spectrum/types';
+import type { PanelSpectrum } from './protocol';
+import type { PanelState } from './state';
+
+const AVERAGE_COLOR = 4;
+
+export type SeriesKind = 'prediction' | 'average' | 'experimental';
+
+export interface Series {
+  id: string;
+  kind: SeriesKind;
+  label: string;
+  /** Longer description for the list (file, block, model…). */
+  detail: string;
+  color: number;
+  visible: boolean;
+  /** Absolute energies (eV) and the plotted y (normalised when asked). */
+  energies: number[];
+  y: number[];
+  /** ±2σ band, when the model is an ensemble. */
+  lower?: number[];
+  upper?: number[];
+  e0: number;
+  similarity?: Similarity | null;
+  /** Members' ids for averages; the source spectrum for predictions. */
+  members?: string[];
+  source?: PanelSpectrum;
+}
+
+export interface ExperimentalView {
+  loaded: LoadedSpectrum | null;
+  normalised: NormalizeResult | null;
+  error?: string;
+}
+
+export interface Derived {
+  series: Series[];
+  experimental: ExperimentalView | null;
+}
+
+function safeE0(s: Spectrum): number {
+  try {
+    return findE0(s.energies, s.mu);
+  } catch {
+    return s.energies[0];
+  }
+}
+
+/** y of a prediction: raw μ, or edge-step normalised when asked and possible. */
+function predictedY(s: Spectrum, normalise: boolean, std?: number[]): { y: number[]; std?: number[]; e0: number } {
+  const e0 = safeE0(s);
+  if (!normalise) return { y: s.mu, std, e0 };
+  try {
+    const r = normalizeSpectrum(s.energies, s.mu, { e0 });
+    return { y: r.norm, std: std?.map((v) => v / r.edgeStep), e0 };
+  } catch {
+    return { y: s.mu, std, e0 };
+  }
+}
+
+export function siteLabel(s: PanelSpectrum): string {
+  return `${s.label} (${s.element}${s.multiplicity > 1 ? ` ×${s.multiplicity}` : ''})`;
+}
+
+export function averageGroups(spectra: readonly PanelSpectrum[]): Map<string, PanelSpectrum[]> {
+  const groups = new Map<string, PanelSpectrum[]>();
+  for (const s of spectra) {
+    const key = `avg|${s.uri}|${s.block}|${s.element}|${s.model}`;
+    const list = groups.get(key) ?? [];
+    list.push(s);
+    groups.set(key, list);
+  }
+  for (const [k, v] of groups) if (v.length < 2) groups.delete(k);
+  return groups;
+}
+
+function withBand(y: number[], std?: number[]): { lower?: number[]; upper?: number[] } {
+  if (!std) return {};
+  return { lower: y.map((v, i) => v - 2 * std[i]), upper: y.map((v, i) => v + 2 * std[i]) };
+}
+
+export function deriveExperimental(state: PanelState): ExperimentalView | null {
+  const ex = state.experimental;
+  if (!ex) return null;
+  let loaded: LoadedSpectrum;
+  try {
+    loaded = loadSpectrumText(ex.text, ex.fileName, ex.choice);
+  } catch (e) {
+    return { loaded: null, normalised: null, error: e instanceof Error ? e.message : String(e) };
+  }
+  try {
+    return { loaded, normalised: normalizeSpectrum(loaded.spectrum.energies, loaded.spectrum.mu) };
+  } catch (e) {
+    return { loaded, normalised: null, error: `not normalised: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export function derive(state: PanelState): Derived {
+  const hidden = new Set(state.hidden);
+  const series: Series[] = [];
+  for (const { spectrum: s, color } of state.spectra) {
+    const p = predictedY(s, state.normalisePredicted, s.std);
+    series.push({
+      id: s.id,
+      kind: 'prediction',
+      label: siteLabel(s),
+      detail: `${s.fileName} · ${s.blockName} · ${s.model}`,
+      color,
+      visible: !hidden.has(s.id),
+      energies: s.energies,
+      y: p.y,
+      ...withBand(p.y, p.std),
+      e0: p.e0,
+      source: s,
+    });
+  }
+  if (state.averageByElement) {
+    for (const [key, members] of averageGroups(state.spectra.map((e) => e.spectrum))) {
+      const avg = weightedAverage(members.map((m) => ({ energies: m.energies, mu: m.mu, std: m.std, weight: m.multiplicity })));
+      if (!avg || avg.energies.length < 3) continue;
+      const p = predictedY(avg, state.normalisePredicted, avg.std);
+      series.push({
+        id: key,
+        kind: 'average',
+        label: `${members[0].element} average (${members.length} sites)`,
+        detail: `${members[0].fileName} · ${members[0].blockName} · weights ${members.map((m) => `${m.label}×${m.multiplicity}`).join(', ')}`,
+        // Palette slot 4 (charts.purple) plus a long dash: averages stand apart from site curves.
+        color: AVERAGE_COLOR,
+        visible: !hidden.has(key),
+        energies: avg.energies,
+        y: p.y,
+        ...withBand(p.y, p.std),
+        e0: p.e0,
+        members: members.map((m) => m.id),
+      });
+    }
+  }
+  const experimental = deriveExperimental(state);
+  const ex = state.experimental;
+  if (ex && experimental?.loaded) {
+    const n = experimental.normalised;
+    const measured: Spectrum = n ? { energies: n.energies, mu: n.norm } : experimental.loaded.spectrum;
+    for (const s of series) s.similarity = compareSpectra({ energies: s.energies, mu: s.y }, measured, ex.shift);
+    series.push({
+      id: 'experimental',
+      kind: 'experimental',
+      label: `measured: ${ex.fileName}`,
+      detail: n ? `E0 ${n.e0.toFixed(2)} eV · step ${n.edgeStep.toPrecision(4)} · shift ${ex.shift.toFixed(2)} eV` : 'raw μ',
+      color: -1,
+      visible: ex.visible,
+      energies: measured.energies.map((e) => e + ex.shift),
+      y: measured.mu,
+      e0: (n ? n.e0 : safeE0(measured)) + ex.shift,
+    });
+  }
+  return { series, experimental };
+}
+
+/** x values in the chosen frame: absolute eV, or relative to the curve's own E0. */
+export function xValues(s: Series, mode: 'absolute' | 'relative'): number[] {
+  return mode === 'absolute' ? s.energies : s.energies.map((e) => e - s.e0);
+}

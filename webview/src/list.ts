@@ -1,0 +1,45 @@
+// The list of curves: colour swatch, show/hide, label and provenance, similarity to the
+// measurement, remove.
+import type { Series } from './derive';
+import { clear, h } from './dom';
+import { seriesColor, type Theme } from './theme';
+
+export interface ListHandlers {
+  toggle(id: string, visible: boolean): void;
+  remove(id: string): void;
+  select(id: string): void;
+  reveal(id: string): void;
+}
+
+export function formatSimilarity(s: Series): string {
+  if (s.similarity === undefined) return '';
+  if (s.similarity === null) return 'no overlap with the measurement';
+  const { pearson, mae, overlap } = s.similarity;
+  return `r = ${pearson.toFixed(3)} · MAE = ${mae.toFixed(3)} (${overlap[0].toFixed(0)}–${overlap[1].toFixed(0)} eV)`;
+}
+
+export function renderList(root: HTMLElement, series: readonly Series[], selected: string | undefined, theme: Theme, on: ListHandlers): void {
+  clear(root);
+  if (series.length === 0) {
+    root.append(h('li', { class: 'empty', text: 'No spectra yet: click "Predict K-edge XANES" above an absorbing site.' }));
+    return;
+  }
+  for (const s of series) {
+    const swatch = h('span', { class: `swatch swatch-${s.kind}`, 'aria-hidden': 'true' });
+    swatch.style.backgroundColor = seriesColor(theme, s.color);
+    const box = h('input', { type: 'checkbox', class: 'toggle', 'aria-label': `Show ${s.label}`, 'data-testid': 'toggle' });
+    box.checked = s.visible;
+    box.addEventListener('change', () => on.toggle(s.id, box.checked));
+    const label = h('button', { class: 'label', 'data-testid': 'label', title: s.kind === 'prediction' ? 'Select (double-click: reveal the site in the editor)' : 'Select' },
+      h('span', { class: 'name', text: s.label }),
+      h('span', { class: 'detail', text: s.detail }));
+    label.addEventListener('click', () => on.select(s.id));
+    label.addEventListener('dblclick', () => on.reveal(s.id));
+    const sim = h('span', { class: 'similarity', 'data-testid': 'similarity', text: formatSimilarity(s) });
+    const remove = s.kind === 'average' ? null : h('button', { class: 'remove icon', 'aria-label': `Remove ${s.label}`, title: 'Remove', text: '×', 'data-testid': 'remove' });
+    remove?.addEventListener('click', () => on.remove(s.id));
+    const li = h('li', { class: `item item-${s.kind}${s.id === selected ? ' selected' : ''}${s.visible ? '' : ' hidden-curve'}`, 'data-id': s.id, 'data-testid': 'spectrum-item' },
+      swatch, box, label, sim, remove);
+    root.append(li);
+  }
+}
