@@ -71,3 +71,12 @@ test('multiplicity-weighted average of two sites', () => {
   assert.equal(avg.totalWeight, 4);
   assert.equal(weightedAverage([]), null);
 });
+
+test('an exact grid shift (ends meeting up to rounding) still scores, and wins', () => {
+  const pred = xanes(7120, 7112, 7167, 0.5);
+  const meas = shiftSpectrum(xanes(7120, 7112, 7167, 0.5), 3);
+  const s = compareSpectra(pred, meas, -3);
+  assert.ok(s && Math.abs(s.pearson - 1) < 1e-9, `r ${s?.pearson}`);
+  const r = findBestShift(pred, meas);
+  assert.ok(r && Math.abs(r.shift + 3) < 1e-6, `shift ${r?.shift}`);
+});

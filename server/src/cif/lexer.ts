@@ -1,5 +1,7 @@
 // CIF 1.1 / 2.0 tokenizer: a single index scanner over the text (no per-character regexes),
 // tracking LSP-style line/character positions so every token carries its exact range.
+// Tokens are stored in flat typed arrays (a TokenStream), not one object each: a 10,000-atom
+// loop has ~60,000 tokens and per-token objects made garbage collection the largest cost.
 import type { StructureDiagnostic } from '../structure/types';
 
 export type TokenKind =
@@ -20,6 +22,35 @@ export interface Token {
   sc: number;
   el: number;
   ec: number;
+}
+
+/** Token kinds by code, as stored in TokenStream.kind. */
+export const TOKEN_KINDS: readonly TokenKind[] = [
+  'data', 'save', 'saveEnd', 'loop', 'global', 'stop', 'tag', 'value',
+  'listOpen', 'listClose', 'tableOpen', 'tableClose', 'tableKey',
+];
+export const QUOTINGS: readonly Quoting[] = ['bare', 'single', 'double', 'triple', 'text'];
+export const K_DATA = 0, K_SAVE = 1, K_SAVE_END = 2, K_LOOP = 3, K_GLOBAL = 4, K_STOP = 5, K_TAG = 6, K_VALUE = 7;
+export const K_LIST_OPEN = 8, K_LIST_CLOSE = 9, K_TABLE_OPEN = 10, K_TABLE_CLOSE = 11, K_TABLE_KEY = 12;
+const Q_BARE = 0, Q_SINGLE = 1, Q_DOUBLE = 2, Q_TRIPLE = 3, Q_TEXT = 4;
+
+/** Token i is kind[i], text[i], quoting[i] and the range (sl, sc)–(el, ec), end exclusive. */
+export interface TokenStream {
+  count: number;
+  kind: Uint8Array;
+  quoting: Uint8Array;
+  sl: Int32Array;
+  sc: Int32Array;
+  el: Int32Array;
+  ec: Int32Array;
+  text: string[];
+}
+
+export interface FlatLexResult {
+  tokens: TokenStream;
+  cif2: boolean;
+  diagnostics: StructureDiagnostic[];
+  textFields: { startLine: number; endLine: number }[];
 }
 
 export interface LexResult {
@@ -58,9 +89,38 @@ function diag(
   return { range: { start: { line: sl, character: sc }, end: { line: el, character: ec } }, severity, code, message };
 }
 
+/** Token objects, for tests and tools; the parser reads the flat stream (lexCifFlat). */
 export function lexCif(text: string): LexResult {
-  const n = text.length;
+  const r = lexCifFlat(text);
+  const t = r.tokens;
   const tokens: Token[] = [];
+  for (let k = 0; k < t.count; k++) {
+    tokens.push({ kind: TOKEN_KINDS[t.kind[k]], text: t.text[k], quoting: QUOTINGS[t.quoting[k]], sl: t.sl[k], sc: t.sc[k], el: t.el[k], ec: t.ec[k] });
+  }
+  return { tokens, cif2: r.cif2, diagnostics: r.diagnostics, textFields: r.textFields };
+}
+
+function newStream(capacity: number): TokenStream {
+  return {
+    count: 0, kind: new Uint8Array(capacity), quoting: new Uint8Array(capacity),
+    sl: new Int32Array(capacity), sc: new Int32Array(capacity), el: new Int32Array(capacity), ec: new Int32Array(capacity),
+    text: [],
+  };
+}
+
+function grow(s: TokenStream): TokenStream {
+  const g = newStream(s.kind.length * 2);
+  g.kind.set(s.kind); g.quoting.set(s.quoting);
+  g.sl.set(s.sl); g.sc.set(s.sc); g.el.set(s.el); g.ec.set(s.ec);
+  g.text = s.text;
+  g.count = s.count;
+  return g;
+}
+
+export function lexCifFlat(text: string): FlatLexResult {
+  const n = text.length;
+  // About one token per 8 characters in atom loops; grown by doubling when a file is denser.
+  let toks = newStream(Math.min(1 << 22, (n >> 3) + 64));
   const diagnostics: StructureDiagnostic[] = [];
   const textFields: { startLine: number; endLine: number }[] = [];
   let i = 0;
@@ -77,8 +137,16 @@ export function lexCif(text: string): LexResult {
     line++;
     lineStart = i;
   };
-  const push = (kind: TokenKind, t: string, quoting: Quoting, sl: number, sc: number): void => {
-    tokens.push({ kind, text: t, quoting, sl, sc, el: line, ec: i - lineStart });
+  const push = (kind: number, t: string, quoting: number, sl: number, sc: number): void => {
+    if (toks.count === toks.kind.length) toks = grow(toks);
+    const k = toks.count++;
+    toks.kind[k] = kind;
+    toks.quoting[k] = quoting;
+    toks.sl[k] = sl;
+    toks.sc[k] = sc;
+    toks.el[k] = line;
+    toks.ec[k] = i - lineStart;
+    toks.text.push(t);
   };
   // Nesting depth of CIF2 lists/tables: inside them ':' after a quoted key makes a table key.
   let depth = 0;
@@ -113,9 +181,9 @@ export function lexCif(text: string): LexResult {
       }
       if (contentEnd < 0) {
         diagnostics.push(diag(sl, 0, sl, 1, 'Unterminated text field: no closing \';\' at the start of a line before the end of the file'));
-        push('value', text.slice(contentStart, n), 'text', sl, sc);
+        push(K_VALUE, text.slice(contentStart, n), Q_TEXT, sl, sc);
       } else {
-        push('value', text.slice(contentStart, contentEnd), 'text', sl, sc);
+        push(K_VALUE, text.slice(contentStart, contentEnd), Q_TEXT, sl, sc);
       }
       textFields.push({ startLine: sl, endLine: line });
       continue;
@@ -132,13 +200,13 @@ export function lexCif(text: string): LexResult {
     if (cif2 && (c === CH_LB || c === CH_LC)) {
       i++;
       depth++;
-      push(c === CH_LB ? 'listOpen' : 'tableOpen', String.fromCharCode(c), 'bare', sl, sc);
+      push(c === CH_LB ? K_LIST_OPEN : K_TABLE_OPEN, String.fromCharCode(c), Q_BARE, sl, sc);
       continue;
     }
     if (cif2 && (c === CH_RB || c === CH_RC)) {
       i++;
       if (depth > 0) depth--;
-      push(c === CH_RB ? 'listClose' : 'tableClose', String.fromCharCode(c), 'bare', sl, sc);
+      push(c === CH_RB ? K_LIST_CLOSE : K_TABLE_CLOSE, String.fromCharCode(c), Q_BARE, sl, sc);
       continue;
     }
     // Bare word: up to whitespace (and, in CIF2, up to a bracket).
@@ -150,10 +218,10 @@ export function lexCif(text: string): LexResult {
       i++;
     }
     const word = text.slice(start, i);
-    if (c === CH_US) { push('tag', word, 'bare', sl, sc); continue; }
+    if (c === CH_US) { push(K_TAG, word, Q_BARE, sl, sc); continue; }
     const kw = keyword(word);
     if (kw) {
-      push(kw.kind, kw.name, 'bare', sl, sc);
+      push(kw.kind, kw.name, Q_BARE, sl, sc);
       continue;
     }
     if (!cif2 && (c === CH_LB || c === CH_LC)) {
@@ -161,9 +229,9 @@ export function lexCif(text: string): LexResult {
         `'${word}' looks like CIF 2.0 list/table syntax; add the '#\\#CIF_2.0' magic line as the first line to use CIF 2.0`,
         'cif2.unsupported', 'warning'));
     }
-    push('value', word, 'bare', sl, sc);
+    push(K_VALUE, word, Q_BARE, sl, sc);
   }
-  return { tokens, cif2, diagnostics, textFields };
+  return { tokens: toks, cif2, diagnostics, textFields };
 
   function lexQuoted(q: number, sl: number, sc: number): void {
     // CIF 1.1: the closing quote must be followed by whitespace (or end of file), so "it's" inside
@@ -178,7 +246,7 @@ export function lexCif(text: string): LexResult {
         if (cif2 || i + 1 >= n || isSpace(after)) {
           const value = text.slice(start, i);
           i++;
-          push('value', value, q === CH_SQ ? 'single' : 'double', sl, sc);
+          push(K_VALUE, value, q === CH_SQ ? Q_SINGLE : Q_DOUBLE, sl, sc);
           return;
         }
       }
@@ -186,7 +254,7 @@ export function lexCif(text: string): LexResult {
     }
     diagnostics.push(diag(sl, sc, line, i - lineStart,
       `Unbalanced quote: the ${q === CH_SQ ? 'single' : 'double'} quote opened here is not closed on this line`));
-    push('value', text.slice(start, i), q === CH_SQ ? 'single' : 'double', sl, sc);
+    push(K_VALUE, text.slice(start, i), q === CH_SQ ? Q_SINGLE : Q_DOUBLE, sl, sc);
   }
 
   function lexTriple(q: number, sl: number, sc: number): void {
@@ -197,36 +265,36 @@ export function lexCif(text: string): LexResult {
       if (d === q && text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q) {
         const value = text.slice(start, i);
         i += 3;
-        push('value', value, 'triple', sl, sc);
+        push(K_VALUE, value, Q_TRIPLE, sl, sc);
         return;
       }
       if (d === CH_NL || d === CH_CR) newline();
       else i++;
     }
     diagnostics.push(diag(sl, sc, sl, sc + 3, 'Unterminated triple-quoted string'));
-    push('value', text.slice(start, n), 'triple', sl, sc);
+    push(K_VALUE, text.slice(start, n), Q_TRIPLE, sl, sc);
   }
 
   /** In a CIF2 table, a quoted key is followed directly by ':' (no whitespace). */
   function markTableKey(): void {
     if (text.charCodeAt(i) !== CH_COLON) return;
     i++;
-    const t = tokens[tokens.length - 1];
-    t.kind = 'tableKey';
-    t.el = line;
-    t.ec = i - lineStart;
+    const k = toks.count - 1;
+    toks.kind[k] = K_TABLE_KEY;
+    toks.el[k] = line;
+    toks.ec[k] = i - lineStart;
   }
 }
 
-function keyword(word: string): { kind: TokenKind; name: string } | undefined {
+function keyword(word: string): { kind: number; name: string } | undefined {
   if (word.length < 5 || (word.charCodeAt(4) !== CH_US && word.charCodeAt(6) !== CH_US)) {
     return undefined;
   }
   const lower = word.toLowerCase();
-  if (lower.startsWith('data_')) return { kind: 'data', name: word.slice(5) };
-  if (lower.startsWith('save_')) return word.length === 5 ? { kind: 'saveEnd', name: '' } : { kind: 'save', name: word.slice(5) };
-  if (lower === 'loop_') return { kind: 'loop', name: '' };
-  if (lower === 'global_') return { kind: 'global', name: '' };
-  if (lower === 'stop_') return { kind: 'stop', name: '' };
+  if (lower.startsWith('data_')) return { kind: K_DATA, name: word.slice(5) };
+  if (lower.startsWith('save_')) return word.length === 5 ? { kind: K_SAVE_END, name: '' } : { kind: K_SAVE, name: word.slice(5) };
+  if (lower === 'loop_') return { kind: K_LOOP, name: '' };
+  if (lower === 'global_') return { kind: K_GLOBAL, name: '' };
+  if (lower === 'stop_') return { kind: K_STOP, name: '' };
   return undefined;
 }

@@ -1,7 +1,10 @@
 // CIF token stream -> syntax tree (blocks, save frames, pairs, loops, CIF2 lists/tables),
 // every node carrying its exact document range. Recovers from every error with a diagnostic.
 import type { StructureDiagnostic, TextRange } from '../structure/types';
-import { lexCif, type Quoting, type Token } from './lexer';
+import {
+  K_DATA, K_GLOBAL, K_LIST_CLOSE, K_LIST_OPEN, K_LOOP, K_SAVE, K_SAVE_END, K_STOP, K_TABLE_CLOSE, K_TABLE_KEY,
+  K_TABLE_OPEN, K_TAG, K_VALUE, lexCifFlat, QUOTINGS, type Quoting, type Token, type TokenStream,
+} from './lexer';
 
 export interface CifValue {
   kind: 'scalar' | 'list' | 'table';
@@ -58,12 +61,35 @@ export interface CifDocument {
   textFields: { startLine: number; endLine: number }[];
 }
 
+/**
+ * A scalar value read straight from the token stream; its range is built on first use: a large
+ * atom-site loop has tens of thousands of values and only a few ranges are ever read.
+ */
+class ScalarValue implements CifValue {
+  readonly kind = 'scalar' as const;
+  readonly text: string;
+  readonly quoting: Quoting;
+  private cached: TextRange | undefined;
+  constructor(readonly stream: TokenStream, readonly token: number) {
+    this.text = stream.text[token];
+    this.quoting = QUOTINGS[stream.quoting[token]];
+  }
+  get range(): TextRange {
+    return (this.cached ??= rangeAt(this.stream, this.token));
+  }
+}
+
+function rangeAt(s: TokenStream, i: number): TextRange {
+  return { start: { line: s.sl[i], character: s.sc[i] }, end: { line: s.el[i], character: s.ec[i] } };
+}
+
 export function tagKey(name: string): string {
   const lower = name.toLowerCase();
   const dot = lower.indexOf('.');
   return dot < 0 ? lower : lower.slice(0, dot) + '_' + lower.slice(dot + 1);
 }
 
+/** Range of a token object (from lexCif). */
 export function tokenRange(t: Token): TextRange {
   return { start: { line: t.sl, character: t.sc }, end: { line: t.el, character: t.ec } };
 }
@@ -75,12 +101,22 @@ export function spanRange(a: TextRange, b: TextRange): TextRange {
 /** Range of a loop row: from its first value to its last. */
 export function rowRange(loop: CifLoop, row: number): TextRange {
   const w = loop.tags.length;
-  return spanRange(loop.values[row * w].range, loop.values[row * w + w - 1].range);
+  const first = loop.values[row * w];
+  const last = loop.values[row * w + w - 1];
+  // Scalars: straight from the token stream, without building (and caching) two value ranges.
+  if (first instanceof ScalarValue && last instanceof ScalarValue) {
+    const a = first.stream, i = first.token, b = last.stream, j = last.token;
+    return { start: { line: a.sl[i], character: a.sc[i] }, end: { line: b.el[j], character: b.ec[j] } };
+  }
+  return spanRange(first.range, last.range);
 }
 
 export function parseCif(text: string): CifDocument {
-  const lex = lexCif(text);
+  const lex = lexCifFlat(text);
   const toks = lex.tokens;
+  const count = toks.count;
+  const kinds = toks.kind;
+  const texts = toks.text;
   const diagnostics = lex.diagnostics;
   const blocks: CifBlock[] = [];
   let block: CifBlock | null = null;
@@ -88,23 +124,27 @@ export function parseCif(text: string): CifDocument {
   let p = 0;
   let reportedOrphan = false;
 
-  const err = (range: TextRange, message: string, code = 'cif.syntax', severity: StructureDiagnostic['severity'] = 'error'): void => {
-    diagnostics.push({ range, severity, code, message });
+  const range = (i: number): TextRange => rangeAt(toks, i);
+  const err = (r: TextRange, message: string, code = 'cif.syntax', severity: StructureDiagnostic['severity'] = 'error'): void => {
+    diagnostics.push({ range: r, severity, code, message });
   };
-  const newBlock = (kind: CifBlock['kind'], t: Token): CifBlock => {
-    const r = tokenRange(t);
-    return { kind, name: t.text, headerRange: r, range: r, pairs: [], loops: [], frames: [], index: new Map() };
+  const newBlock = (kind: CifBlock['kind'], t: number): CifBlock => {
+    const r = range(t);
+    return { kind, name: texts[t], headerRange: r, range: r, pairs: [], loops: [], frames: [], index: new Map() };
   };
   const extend = (r: TextRange): void => {
     if (container) container.range = spanRange(container.range, r);
     if (block && block !== container) block.range = spanRange(block.range, r);
   };
-  const isValueStart = (t: Token | undefined): boolean =>
-    t !== undefined && (t.kind === 'value' || t.kind === 'listOpen' || t.kind === 'tableOpen');
-  const needContainer = (t: Token): CifBlock | null => {
+  const isValueStart = (i: number): boolean => {
+    if (i >= count) return false;
+    const k = kinds[i];
+    return k === K_VALUE || k === K_LIST_OPEN || k === K_TABLE_OPEN;
+  };
+  const needContainer = (t: number): CifBlock | null => {
     if (container) return container;
     if (!reportedOrphan) {
-      err(tokenRange(t), 'Data item before the first data_ block header; it is ignored');
+      err(range(t), 'Data item before the first data_ block header; it is ignored');
       reportedOrphan = true;
     }
     return null;
@@ -117,47 +157,47 @@ export function parseCif(text: string): CifDocument {
     c.index.set(tag.key, ref);
   };
 
-  while (p < toks.length) {
-    const t = toks[p];
-    switch (t.kind) {
-      case 'data':
-      case 'global': {
+  while (p < count) {
+    const t = p;
+    switch (kinds[t]) {
+      case K_DATA:
+      case K_GLOBAL: {
         if (container && container !== block) err(container.headerRange, `Save frame save_${container.name} is not closed with save_`);
-        block = newBlock(t.kind === 'data' ? 'data' : 'global', t);
-        if (t.kind === 'data' && t.text === '') err(tokenRange(t), 'data_ needs a block name, e.g. data_NaCl');
+        block = newBlock(kinds[t] === K_DATA ? 'data' : 'global', t);
+        if (kinds[t] === K_DATA && texts[t] === '') err(range(t), 'data_ needs a block name, e.g. data_NaCl');
         blocks.push(block);
         container = block;
         p++;
         break;
       }
-      case 'save': {
+      case K_SAVE: {
         p++;
         if (!block) { needContainer(t); break; }
-        if (container !== block) err(tokenRange(t), 'Save frames cannot be nested; close the previous frame with save_');
+        if (container !== block) err(range(t), 'Save frames cannot be nested; close the previous frame with save_');
         const frame = newBlock('save', t);
         block.frames.push(frame);
         container = frame;
         extend(frame.range);
         break;
       }
-      case 'saveEnd': {
+      case K_SAVE_END: {
         p++;
-        if (!block || !container || container === block) { err(tokenRange(t), 'save_ without an open save frame'); break; }
-        container.range = spanRange(container.range, tokenRange(t));
+        if (!block || !container || container === block) { err(range(t), 'save_ without an open save frame'); break; }
+        container.range = spanRange(container.range, range(t));
         container = block;
-        extend(tokenRange(t));
+        extend(range(t));
         break;
       }
-      case 'stop': {
+      case K_STOP: {
         p++;
-        err(tokenRange(t), 'stop_ (STAR nested loops) is not part of CIF; ignored', 'cif.syntax', 'warning');
+        err(range(t), 'stop_ (STAR nested loops) is not part of CIF; ignored', 'cif.syntax', 'warning');
         break;
       }
-      case 'tag': {
+      case K_TAG: {
         p++;
-        const tag: CifTag = { name: t.text, key: tagKey(t.text), range: tokenRange(t) };
-        if (!isValueStart(toks[p])) {
-          err(tag.range, `Data name ${t.text} has no value`);
+        const tag: CifTag = { name: texts[t], key: tagKey(texts[t]), range: range(t) };
+        if (!isValueStart(p)) {
+          err(tag.range, `Data name ${texts[t]} has no value`);
           break;
         }
         const value = parseValue();
@@ -169,16 +209,16 @@ export function parseCif(text: string): CifDocument {
         extend(value.range);
         break;
       }
-      case 'loop': {
+      case K_LOOP: {
         p++;
-        const kw = tokenRange(t);
+        const kw = range(t);
         const tags: CifTag[] = [];
-        while (p < toks.length && toks[p].kind === 'tag') {
-          const tt = toks[p++];
-          tags.push({ name: tt.text, key: tagKey(tt.text), range: tokenRange(tt) });
+        while (p < count && kinds[p] === K_TAG) {
+          const tt = p++;
+          tags.push({ name: texts[tt], key: tagKey(texts[tt]), range: range(tt) });
         }
         const values: CifValue[] = [];
-        while (isValueStart(toks[p])) values.push(parseValue());
+        while (isValueStart(p)) values.push(parseValue());
         const c = needContainer(t);
         if (tags.length === 0) {
           err(kw, 'loop_ must be followed by at least one data name');
@@ -207,8 +247,8 @@ export function parseCif(text: string): CifDocument {
       default: {
         // A value with no data name in front of it (or a stray bracket).
         const v = isValueStart(t) ? parseValue() : (p++, null);
-        const r = v ? v.range : tokenRange(t);
-        if (needContainer(t)) err(r, v ? `Value '${abbreviate(v.text)}' has no data name before it` : `Unexpected '${t.text}'`);
+        const r = v ? v.range : range(t);
+        if (needContainer(t)) err(r, v ? `Value '${abbreviate(v.text)}' has no data name before it` : `Unexpected '${texts[t]}'`);
         break;
       }
     }
@@ -217,52 +257,54 @@ export function parseCif(text: string): CifDocument {
   return { cif2: lex.cif2, blocks, diagnostics, textFields: lex.textFields };
 
   function parseValue(): CifValue {
-    const t = toks[p++];
-    if (t.kind === 'listOpen' || t.kind === 'tableOpen') return parseCompound(t);
-    return { kind: 'scalar', text: t.text, quoting: t.quoting, range: tokenRange(t) };
+    const t = p++;
+    const k = kinds[t];
+    if (k === K_LIST_OPEN || k === K_TABLE_OPEN) return parseCompound(t);
+    return new ScalarValue(toks, t);
   }
 
-  function parseCompound(open: Token): CifValue {
-    const isList = open.kind === 'listOpen';
-    const closeKind = isList ? 'listClose' : 'tableClose';
+  function parseCompound(open: number): CifValue {
+    const isList = kinds[open] === K_LIST_OPEN;
+    const closeKind = isList ? K_LIST_CLOSE : K_TABLE_CLOSE;
     const items: CifValue[] = [];
     const entries: { key: string; keyRange: TextRange; value: CifValue }[] = [];
-    let end = tokenRange(open);
+    let end = range(open);
     for (;;) {
-      const t = toks[p];
-      if (!t || t.kind === 'tag' || t.kind === 'data' || t.kind === 'loop' || t.kind === 'save' || t.kind === 'saveEnd' || t.kind === 'global') {
-        err(tokenRange(open), `Unclosed CIF 2.0 ${isList ? 'list [' : 'table {'}`);
+      const t = p;
+      const k = t < count ? kinds[t] : -1;
+      if (k === -1 || k === K_TAG || k === K_DATA || k === K_LOOP || k === K_SAVE || k === K_SAVE_END || k === K_GLOBAL) {
+        err(range(open), `Unclosed CIF 2.0 ${isList ? 'list [' : 'table {'}`);
         break;
       }
-      if (t.kind === closeKind) { p++; end = tokenRange(t); break; }
-      if (t.kind === 'listClose' || t.kind === 'tableClose') {
+      if (k === closeKind) { p++; end = range(t); break; }
+      if (k === K_LIST_CLOSE || k === K_TABLE_CLOSE) {
         p++;
-        err(tokenRange(t), `Mismatched '${t.text}' inside a CIF 2.0 ${isList ? 'list' : 'table'}`);
+        err(range(t), `Mismatched '${texts[t]}' inside a CIF 2.0 ${isList ? 'list' : 'table'}`);
         continue;
       }
       if (isList) {
-        if (t.kind === 'tableKey') { p++; err(tokenRange(t), 'Table key (key:value) inside a list'); continue; }
+        if (k === K_TABLE_KEY) { p++; err(range(t), 'Table key (key:value) inside a list'); continue; }
         const v = parseValue();
         items.push(v);
         end = v.range;
       } else {
-        if (t.kind !== 'tableKey') {
+        if (k !== K_TABLE_KEY) {
           const v = parseValue();
           err(v.range, 'CIF 2.0 table entries must be quoted keys followed by \':\' and a value');
           end = v.range;
           continue;
         }
         p++;
-        if (!isValueStart(toks[p])) { err(tokenRange(t), `Table key '${t.text}' has no value`); continue; }
+        if (!isValueStart(p)) { err(range(t), `Table key '${texts[t]}' has no value`); continue; }
         const v = parseValue();
-        entries.push({ key: t.text, keyRange: tokenRange(t), value: v });
+        entries.push({ key: texts[t], keyRange: range(t), value: v });
         end = v.range;
       }
     }
-    const range = spanRange(tokenRange(open), end);
+    const r = spanRange(range(open), end);
     return isList
-      ? { kind: 'list', text: '[' + items.map((x) => x.text).join(' ') + ']', quoting: 'bare', range, items }
-      : { kind: 'table', text: '{' + entries.map((e) => `'${e.key}':${e.value.text}`).join(' ') + '}', quoting: 'bare', range, entries };
+      ? { kind: 'list', text: '[' + items.map((x) => x.text).join(' ') + ']', quoting: 'bare', range: r, items }
+      : { kind: 'table', text: '{' + entries.map((e) => `'${e.key}':${e.value.text}`).join(' ') + '}', quoting: 'bare', range: r, entries };
   }
 }
 

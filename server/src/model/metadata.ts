@@ -66,10 +66,6 @@ export interface ModelMetadata {
   created: string;
 }
 
-export function domainId(element: string, edge: string, method: string): string {
-  return `${element}-${edge}-${method}`;
-}
-
 /** Throws an Error naming every problem with a metadata object (structure and consistency). */
 export function validateMetadata(m: ModelMetadata, where: string): void {
   const fail = (msg: string): never => {

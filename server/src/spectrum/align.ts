@@ -39,7 +39,8 @@ export function findBestShift(reference: Spectrum, measured: Spectrum, options: 
   const metric = options.metric ?? 'pearson';
   const minPoints = options.minPoints ?? 10;
   const shifts: number[] = [];
-  for (let k = 0; lo + k * step <= hi + 1e-9; k++) shifts.push(lo + k * step);
+  // Rounded to 1e-9 eV so that grid shifts such as -3 are exactly -3, not -2.9999999999.
+  for (let k = 0; lo + k * step <= hi + 1e-9; k++) shifts.push(Math.round((lo + k * step) * 1e9) / 1e9);
   const scores = shifts.map((s) => score(reference, measured, s, metric, minPoints));
   let best = -1;
   scores.forEach((v, i) => {

@@ -55,16 +55,25 @@ export function compareSpectra(reference: Spectrum, other: Spectrum, shift = 0, 
   const step = Math.min(medianSpacing(reference.energies), medianSpacing(moved.energies));
   if (!(step > 0)) return null;
   const grid = uniformGrid(range[0], range[1], step);
-  if (grid.length < minPoints) return null;
-  const a = resample(reference.energies, reference.mu, grid);
-  const b = resample(moved.energies, moved.mu, grid);
+  const ra = resample(reference.energies, reference.mu, grid);
+  const rb = resample(moved.energies, moved.mu, grid);
+  // Shifted grids meet the overlap's ends only up to rounding: drop points either side misses.
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < grid.length; i++) {
+    if (Number.isFinite(ra[i]) && Number.isFinite(rb[i])) {
+      a.push(ra[i]);
+      b.push(rb[i]);
+    }
+  }
+  if (a.length < minPoints) return null;
   let sq = 0;
-  for (let i = 0; i < grid.length; i++) sq += (a[i] - b[i]) ** 2;
+  for (let i = 0; i < a.length; i++) sq += (a[i] - b[i]) ** 2;
   return {
     pearson: pearson(a, b),
     mae: meanAbsoluteError(a, b),
-    rmse: Math.sqrt(sq / grid.length),
+    rmse: Math.sqrt(sq / a.length),
     overlap: range,
-    points: grid.length,
+    points: a.length,
   };
 }

@@ -1,0 +1,149 @@
+// `xanes-lens predict FILE... [--site N] [--model DIR] [--backend B] [--out preds.jsonl]`:
+// predicts K-edge XANES for structure files (CIF/XYZ: every inequivalent absorbing site, or
+// site N) and JSONL data sets (records with coordinates or neighbour lists), one JSON line each.
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildAbsorberGraph, graphFromNeighbourList } from '../graph/build';
+import type { AbsorberGraph, GraphOptions } from '../graph/types';
+import { detectKind, loadDataset } from '../data/load';
+import { DEFAULT_SETTINGS } from '../lsp/settings';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../model/backend';
+import { resolveModelDir } from '../model/modelLocation';
+import { loadPredictor, uncoveredError, type Predictor } from '../model/predictor';
+import { absorbingSites } from '../structure/sites';
+import type { Structure } from '../structure/types';
+import { listOption, numberOption, parseArgs, UsageError } from './args';
+import type { CliCommand } from './io';
+import { loadStructureFile, printDiagnostics } from './parse';
+
+export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--model DIR] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+                          [--method FEFF|FDMNES] [--elements Fe,Cu,...] [--out preds.jsonl]
+  FILE is a CIF/XYZ structure (every symmetry-inequivalent absorbing site, or only site N) or a
+  JSONL data set (.jsonl/.jsonl.gz records with lattice+frac_coords, cart_coords or a neighbour
+  list, and absorber_index). Writes one JSON line per site: {id, absorber, absorber_index,
+  domain, energies, mu, std?, attention, model, backend} to --out (default stdout).
+  Sites the model does not cover are refused on stderr, never extrapolated.
+  Exit code: 0 all predicted, 1 some sites refused or unreadable, 2 usage error or no model.`;
+
+interface SiteJob {
+  id: string;
+  absorber: string;
+  absorberIndex: number | null;
+  method?: string;
+  graph: () => AbsorberGraph;
+}
+
+function structureJobs(
+  prefix: string, s: Structure, graphOptions: GraphOptions, method: string | undefined,
+  elements: readonly string[], site: number | undefined, only?: string,
+): SiteJob[] {
+  const indices = site !== undefined ? [site] : absorbingSites(s, only ? [only] : elements).map((a) => a.siteIndex);
+  return indices.map((i) => {
+    if (i >= s.sites.length) throw new Error(`${prefix}: site ${i} does not exist (${s.sites.length} atoms)`);
+    return { id: `${prefix}:${s.sites[i].label}`, absorber: s.sites[i].element, absorberIndex: i, method, graph: () => buildAbsorberGraph(s, i, graphOptions) };
+  });
+}
+
+export const run: CliCommand = async (argv, io) => {
+  const args = parseArgs(argv, { flags: ['help'], options: ['site', 'model', 'backend', 'method', 'elements', 'out', 'format', 'tolerance'] });
+  if (args.flags.has('help')) {
+    io.stdout(PREDICT_USAGE + '\n');
+    return 0;
+  }
+  if (args.positionals.length === 0) throw new UsageError('predict needs at least one FILE');
+  const backend = (args.options.get('backend') ?? 'auto') as BackendPreference;
+  if (!BACKEND_PREFERENCES.includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}`);
+  const site = numberOption(args, 'site');
+  if (site !== undefined && !(Number.isInteger(site) && site >= 0)) throw new UsageError('--site must be a non-negative integer');
+  const method = args.options.get('method');
+  const elements = listOption(args, 'elements') ?? DEFAULT_SETTINGS.absorbingElements;
+
+  let predictor: Predictor;
+  try {
+    predictor = await loadPredictor(resolveModelDir(args.options.get('model')), { backend });
+  } catch (e) {
+    io.stderr(`xanes-lens predict: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const graphOptions = predictor.metadata.graph;
+  let failures = 0;
+  const refuse = (what: string, why: string): void => {
+    failures++;
+    io.stderr(`${what}: ${why}\n`);
+  };
+
+  const jobs: SiteJob[] = [];
+  for (const file of args.positionals) {
+    if (detectKind(file) === 'jsonl') {
+      const { records, issues } = await loadDataset({ path: file, kind: 'jsonl' });
+      for (const issue of issues) refuse(`${issue.file}${issue.line ? `:${issue.line}` : ''}`, issue.reason);
+      for (const r of records) {
+        if (r.structure && r.absorberIndex !== null) {
+          const s = r.structure;
+          const i = r.absorberIndex;
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: i, method: method ?? r.method, graph: () => buildAbsorberGraph(s, i, graphOptions) });
+        } else if (r.structure) {
+          // Site-averaged record: predict every site of the absorbing element.
+          jobs.push(...structureJobs(r.id, r.structure, graphOptions, method ?? r.method, elements, undefined, r.absorber));
+        } else if (r.neighbourList) {
+          const list = r.neighbourList;
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: r.absorberIndex, method: method ?? r.method, graph: () => graphFromNeighbourList(r.absorber, list, graphOptions) });
+        } else {
+          refuse(r.id, 'record has neither a structure nor a neighbour list');
+        }
+      }
+      continue;
+    }
+    let loaded;
+    try {
+      loaded = await loadStructureFile(file, undefined, numberOption(args, 'tolerance'));
+    } catch (e) {
+      refuse(file, (e as Error).message);
+      continue;
+    }
+    printDiagnostics(loaded, io);
+    const base = path.basename(file);
+    for (const block of loaded.doc.blocks) {
+      if (!block.structure) continue;
+      try {
+        jobs.push(...structureJobs(`${base}:${block.name}`, block.structure, graphOptions, method, elements, site));
+      } catch (e) {
+        refuse(`${base}:${block.name}`, (e as Error).message);
+      }
+    }
+  }
+
+  const lines: string[] = [];
+  const ready: { job: SiteJob; graph: AbsorberGraph; domain: string }[] = [];
+  for (const job of jobs) {
+    const domain = predictor.domainFor(job.absorber, job.method);
+    if (!domain) {
+      refuse(job.id, uncoveredError(predictor.metadata, `${job.absorber} K-edge${job.method ? ` ${job.method}` : ''} spectra`).message);
+      continue;
+    }
+    try {
+      ready.push({ job, graph: job.graph(), domain: domain.id });
+    } catch (e) {
+      refuse(job.id, (e as Error).message);
+    }
+  }
+  const { name, backend: used } = predictor.info;
+  for (let i = 0; i < ready.length; i += 64) {
+    const chunk = ready.slice(i, i + 64);
+    const preds = predictor.predict(chunk.map((c) => c.graph), chunk.map((c) => c.domain));
+    preds.forEach((p, k) => {
+      const { job } = chunk[k];
+      lines.push(JSON.stringify({
+        id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex, domain: p.domainId,
+        energies: p.energies, mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention, model: name, backend: used,
+      }));
+    });
+  }
+  predictor.dispose();
+  const text = lines.length ? lines.join('\n') + '\n' : '';
+  const out = args.options.get('out');
+  if (out && out !== '-') fs.writeFileSync(out, text);
+  else io.stdout(text);
+  io.stderr(`predicted ${lines.length} site(s) with model '${name}' on ${used}${failures ? `; ${failures} refused or failed` : ''}\n`);
+  return failures ? 1 : 0;
+};
