@@ -295,11 +295,19 @@ test('panel: relative energy axis and light theme keep the curves visible', { sk
   assert.equal(saved.xMode, 'relative');
   // Switching theme: VS Code changes body classes and variables; the chart re-reads them.
   await page.evaluate(() => {
-    document.documentElement.style.setProperty('--vscode-charts-blue', '#0000ff');
-    document.documentElement.style.setProperty('--vscode-editor-background', '#ffffff');
+    const light: Record<string, string> = {
+      '--vscode-charts-blue': '#0000ff',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-editor-foreground': '#333333',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editorWidget-border': '#c8c8c8',
+      '--vscode-panel-border': '#c8c8c8',
+    };
+    for (const [k, v] of Object.entries(light)) document.documentElement.style.setProperty(k, v);
     document.body.className = 'vscode-light';
   });
   await page.waitForTimeout(50);
   assert.ok((await countColour(page, [0, 0, 255])) > 300, 'curve redrawn in the new theme colour');
+  await page.screenshot({ path: 'test-artifacts/panel-light-relative.png' });
   await page.close();
 });

@@ -45,7 +45,9 @@ const e0Markers: Plugin<'line'> = {
     ctx.lineWidth = 1;
     ctx.font = `11px ${o.theme.fontFamily}`;
     ctx.textAlign = 'center';
-    for (const m of o.markers) {
+    // Labels of markers closer than a label's width would overprint: label the first only.
+    let lastLabel = -Infinity;
+    for (const m of [...o.markers].sort((a, b) => a.x - b.x)) {
       const px = x.getPixelForValue(m.x);
       if (px < chartArea.left || px > chartArea.right) continue;
       ctx.strokeStyle = m.color;
@@ -53,6 +55,8 @@ const e0Markers: Plugin<'line'> = {
       ctx.moveTo(px, chartArea.top);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
+      if (px - lastLabel < 18) continue;
+      lastLabel = px;
       ctx.fillStyle = m.color;
       ctx.fillText('E0', px, chartArea.top + 10);
     }

@@ -74,7 +74,8 @@ function render(controls = true): void {
   xMode.value = state.xMode;
   normalise.checked = state.normalisePredicted;
   average.checked = state.averageByElement;
-  plot.update(derived.series, state.xMode, state.normalisePredicted ? 'normalised μ' : 'μ (as predicted); measurement normalised', theme);
+  const yLabel = state.normalisePredicted ? 'normalised μ' : state.experimental ? 'μ (predicted as is; measurement normalised)' : 'μ (as predicted)';
+  plot.update(derived.series, state.xMode, yLabel, theme);
   renderList(list, derived.series, state.selected, theme, {
     toggle: (id, visible) => setState(id === 'experimental' ? withExperimental({ visible }) : toggleHidden(state, id, visible)),
     remove: (id) => setState(id === 'experimental' ? { ...state, experimental: undefined } : removeSpectrum(state, id)),

@@ -10,13 +10,17 @@ export function parseMeasured(s: string): Measured | undefined {
   const n = s.length;
   let i = 0;
   let c = s.charCodeAt(0);
+  const negative = c === 45;
   if (c === 43 || c === 45) i++; // + -
   let digits = 0;
   let decimals = 0;
-  while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; }
+  // The digits as an integer while it stays exact (< 2^53): the common case then needs no
+  // substring and no Number(string), which dominated parsing 10^4-atom loops.
+  let mantissa = 0;
+  while (i < n && isDigit(c = s.charCodeAt(i))) { mantissa = mantissa * 10 + (c - 48); i++; digits++; }
   if (s.charCodeAt(i) === 46) { // .
     i++;
-    while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; decimals++; }
+    while (i < n && isDigit(c = s.charCodeAt(i))) { mantissa = mantissa * 10 + (c - 48); i++; digits++; decimals++; }
   }
   if (digits === 0) return undefined;
   let exponent = 0;
@@ -35,16 +39,31 @@ export function parseMeasured(s: string): Measured | undefined {
   let su: number | undefined;
   if (s.charCodeAt(i) === 40) { // (
     const suStart = ++i;
-    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    let suDigits = 0;
+    while (i < n && isDigit(c = s.charCodeAt(i))) { suDigits = suDigits * 10 + (c - 48); i++; }
     if (i === suStart || s.charCodeAt(i) !== 41) return undefined;
-    su = Number(s.slice(suStart, i)) * Math.pow(10, exponent - decimals);
+    const scale = exponent - decimals;
+    // 10^k is exact for |k| <= 22, so dividing gives the correctly rounded value Number() would.
+    su = i - suStart <= 15 && scale <= 0 && scale >= -22 ? suDigits / POW10[-scale] : Number(s.slice(suStart, i)) * Math.pow(10, scale);
     i++;
   }
   if (i !== n) return undefined;
-  const value = Number(s.slice(0, numberEnd));
+  const net = exponent - decimals;
+  // Clinger's fast path: an exact integer mantissa times/divided by an exact power of ten is
+  // correctly rounded, identical to Number() on the same text.
+  let value: number;
+  if (mantissa <= MAX_EXACT && net >= -22 && net <= 22) {
+    value = net < 0 ? mantissa / POW10[-net] : mantissa * POW10[net];
+    if (negative) value = -value;
+  } else {
+    value = Number(s.slice(0, numberEnd));
+  }
   if (!Number.isFinite(value)) return undefined;
   return su === undefined ? { value } : { value, su };
 }
+
+const MAX_EXACT = 2 ** 53;
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

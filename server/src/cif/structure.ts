@@ -1,6 +1,6 @@
 // A parsed CIF data block -> Structure: cell, atom sites, symmetry operators, expansion to the
 // full cell, and the consistency checks. Every problem becomes a diagnostic; nothing throws.
-import { checkStructure } from '../structure/checks';
+import { checkStructure, degenerateCell } from '../structure/checks';
 import { expandSites, type AsymmetricSite } from '../structure/expand';
 import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
 import { elementFromLabel } from '../structure/species';
@@ -61,6 +61,11 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
 
   const lattice = readCell(block, hasFract, report);
   if (lattice === undefined) return { structure: null, diagnostics };
+  const thin = lattice ? degenerateCell(lattice, 0) : undefined;
+  if (thin) {
+    report(cellRange(block), 'error', 'cell.degenerate', thin);
+    return { structure: null, diagnostics };
+  }
 
   // Symmetry operators.
   const spaceGroupValue = SPACE_GROUP_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
@@ -77,21 +82,20 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
 
   // Atom sites.
   const rowCount = Math.min(...coords.map((c) => c.length));
+  // Every row gives at least one atom: refuse before the per-row work (a 50 MB file would
+  // otherwise spend seconds building sites only to be refused at expansion).
+  if (rowCount > opts.maxAtoms) {
+    report(block.headerRange, 'error', 'structure.tooLarge',
+      `${rowCount} atom sites exceed the limit of ${opts.maxAtoms} atoms; the block is not expanded`);
+    return { structure: null, diagnostics };
+  }
   const rowRangeOf = rowRanger(block, coords, rowCount);
   const sourceSites: SourceSite[] = [];
   const asym: AsymmetricSite[] = [];
   for (let r = 0; r < rowCount; r++) {
     const range = rowRangeOf(r);
-    const v: number[] = [];
-    for (const c of coords) {
-      const m = numericValue(c[r]);
-      if (!m) {
-        report(c[r].range, 'error', 'coord.nonnumeric', `Coordinate '${c[r].text}' is not a number; this atom site is skipped`);
-        break;
-      }
-      v.push(m.value);
-    }
-    if (v.length < 3) continue;
+    const xyz = coordinatesOf(coords, r, report);
+    if (!xyz) continue;
     const labelValue = labels?.[r];
     const typeValue = types?.[r];
     const useType = typeValue !== undefined && !isNull(typeValue);
@@ -108,7 +112,6 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
     const occupancy = readOccupancy(occupancies?.[r], label, report);
     let frac: Vec3 | undefined;
     let cart: Vec3;
-    const xyz: Vec3 = [v[0], v[1], v[2]];
     if (hasFract) {
       frac = xyz;
       cart = fracToCart(lattice as Lattice, xyz);
@@ -117,7 +120,9 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
       if (lattice) frac = cartToFrac(lattice, xyz);
     }
     const index = sourceSites.length;
-    sourceSites.push({ index, label, element, Z: match?.Z ?? 0, occupancy, ...(frac ? { frac } : {}), cart, range });
+    const source: SourceSite = { index, label, element, Z: match?.Z ?? 0, occupancy, cart, range };
+    if (frac) source.frac = frac;
+    sourceSites.push(source);
     if (frac) asym.push({ label, element, Z: match?.Z ?? 0, occupancy, frac, range, sourceSite: index });
   }
 
@@ -132,6 +137,11 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
     }
     sites = expanded.sites;
     orbits = expanded.orbits;
+    const dense = degenerateCell(lattice, sites.length);
+    if (dense) {
+      report(block.headerRange, 'error', 'cell.degenerate', dense);
+      return { structure: null, diagnostics };
+    }
   } else {
     if (sourceSites.length > opts.maxAtoms) {
       report(block.headerRange, 'error', 'structure.tooLarge', `${sourceSites.length} atoms exceed the limit of ${opts.maxAtoms}`);
@@ -161,6 +171,21 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
 }
 
 type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
+
+/** The three coordinates of row r; undefined (with a diagnostic) when one is not a number. */
+function coordinatesOf(coords: CifValue[][], r: number, report: Reporter): Vec3 | undefined {
+  const out: Vec3 = [0, 0, 0];
+  for (let k = 0; k < 3; k++) {
+    const v = coords[k][r];
+    const m = numericValue(v);
+    if (!m) {
+      report(v.range, 'error', 'coord.nonnumeric', `Coordinate '${v.text}' is not a number; this atom site is skipped`);
+      return undefined;
+    }
+    out[k] = m.value;
+  }
+  return out;
+}
 
 /** The cell; null for a molecule (Cartesian sites, no cell); undefined when the block is unusable. */
 function readCell(block: CifBlock, needed: boolean, report: Reporter): Lattice | null | undefined {
@@ -203,12 +228,17 @@ function readCell(block: CifBlock, needed: boolean, report: Reporter): Lattice |
     const [a, b, c, al, be, ga] = params;
     return latticeFromParameters(a, b, c, al, be, ga);
   } catch (e) {
-    const first = (lengths[0] as CifValue).range;
-    const lastAngle = scalar(block, '_cell_angle_gamma') ?? (lengths[2] as CifValue);
-    const range = first.start.line <= lastAngle.range.start.line ? spanRange(first, lastAngle.range) : first;
-    report(range, 'error', 'cell.invalid', `Invalid cell: ${(e as Error).message}`);
+    report(cellRange(block), 'error', 'cell.invalid', `Invalid cell: ${(e as Error).message}`);
     return undefined;
   }
+}
+
+/** From _cell_length_a to _cell_angle_gamma when they are in that order, else the a value. */
+function cellRange(block: CifBlock): TextRange {
+  const a = scalar(block, '_cell_length_a');
+  if (!a) return block.headerRange;
+  const last = scalar(block, '_cell_angle_gamma') ?? scalar(block, '_cell_length_c') ?? a;
+  return a.range.start.line <= last.range.start.line ? spanRange(a.range, last.range) : a.range;
 }
 
 function readSymops(block: CifBlock, report: Reporter): SymOp[] {
@@ -254,5 +284,11 @@ function rowRanger(block: CifBlock, coords: CifValue[][], rowCount: number): (r:
     const loop = ref.loop;
     return (r) => rowRange(loop, r);
   }
-  return (r) => spanRange(coords[0][r].range, coords[2][r].range);
+  // Coordinates from different loops (a damaged file) may be in any order: a span would run
+  // backwards, so fall back to the x value alone.
+  return (r) => {
+    const a = coords[0][r].range, b = coords[2][r].range;
+    const ordered = a.start.line < b.end.line || (a.start.line === b.end.line && a.start.character <= b.end.character);
+    return ordered ? spanRange(a, b) : a;
+  };
 }

@@ -1,7 +1,7 @@
 // Cell list for "all pairs closer than r" in O(n): atoms binned on a grid whose bins are at least
 // r wide, so close pairs are always in the same or adjacent bins (with periodic wrap where pbc).
 import type { Lattice, Vec3 } from './types';
-import { cross, norm } from './linalg';
+import { cellHeights } from './lattice';
 
 export interface PairVisitor {
   (i: number, j: number, distance: number): void;
@@ -23,10 +23,9 @@ export function forEachPairWithin(
   const widths = [0, 0, 0];
   if (lattice) {
     m = lattice.matrix;
-    const [a, b, c] = lattice.matrix;
-    const areas = [norm(cross(b, c)), norm(cross(c, a)), norm(cross(a, b))];
+    const heights = cellHeights(lattice);
     for (let k = 0; k < 3; k++) {
-      widths[k] = lattice.volume / areas[k];
+      widths[k] = heights[k];
       periodic[k] = pbc[k] === true;
     }
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) f[3 * i + k] = positions[i][k];
@@ -40,7 +39,9 @@ export function forEachPairWithin(
     for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) f[3 * i + k] = (positions[i][k] - lo[k]) / widths[k];
   }
   const bins = [1, 1, 1];
-  for (let k = 0; k < 3; k++) bins[k] = Math.max(1, Math.floor(widths[k] / cutoff));
+  // Capped at the atom count per axis first: a 1e308 Å wide molecule would otherwise ask for
+  // Infinity bins, which the halving below never brings down.
+  for (let k = 0; k < 3; k++) bins[k] = Math.max(1, Math.min(2 * n + 8, Math.floor(widths[k] / cutoff) || 1));
   // Keep the grid no larger than ~2 bins per atom: more bins cost memory and empty visits.
   let total = bins[0] * bins[1] * bins[2];
   while (total > 2 * n + 8) {

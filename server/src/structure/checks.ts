@@ -1,7 +1,8 @@
 // Physical sanity checks on an expanded structure: atoms too close, and over-full shared sites.
 // One O(n) cell-list pass finds every pair under the contact threshold.
 import { forEachPairWithin } from './celllist';
-import type { Structure, StructureDiagnostic, Vec3 } from './types';
+import { cellHeights } from './lattice';
+import type { Lattice, Structure, StructureDiagnostic, Vec3 } from './types';
 
 /** Closer than this (Å) two fully occupied atoms cannot both be real. */
 export const MIN_CONTACT = 0.5;
@@ -83,4 +84,30 @@ export function checkStructure(s: Structure, opts: CheckOptions): StructureDiagn
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** No real crystal cell is thinner than this (Å) across any pair of faces. */
+export const MIN_CELL_HEIGHT = 0.5;
+/** Atoms per Å³ beyond which a structure cannot be real (the densest solids hold ~0.2). */
+export const MAX_DENSITY = 1;
+
+/**
+ * Why a periodic cell cannot be used, or undefined. A near-flat cell (a length of 1e-9, angles
+ * summing to almost 360°) or an absurd density would make every periodic-image search explode
+ * (the images to visit grow as 1/height³), so such blocks are refused with this message.
+ */
+export function degenerateCell(lattice: Lattice, atoms: number): string | undefined {
+  const h = cellHeights(lattice);
+  const thinnest = Math.min(h[0], h[1], h[2]);
+  if (!(thinnest >= MIN_CELL_HEIGHT)) {
+    return `The cell is degenerate: only ${fmt(thinnest)} Å across (volume ${fmt(lattice.volume)} Å³); no real cell is thinner than ${MIN_CELL_HEIGHT} Å. Check the cell lengths and angles`;
+  }
+  if (atoms / lattice.volume > MAX_DENSITY) {
+    return `${atoms} atoms in a cell of ${fmt(lattice.volume)} Å³ (${fmt(atoms / lattice.volume)} atoms/Å³; real solids hold at most ~0.2): the cell is too small for its atoms or the atoms are listed many times over`;
+  }
+  return undefined;
+}
+
+function fmt(x: number): string {
+  return x >= 0.01 || x === 0 ? String(Math.round(x * 1000) / 1000) : x.toExponential(2);
 }

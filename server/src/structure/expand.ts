@@ -1,9 +1,8 @@
 // Symmetry expansion of the asymmetric unit to the full cell. Images of one source row that
 // coincide under periodic wrap (Cartesian minimum-image distance < tolerance) are merged; the
 // comparison is within the row's own orbit, so its cost is O(orbit²) per row, never O(n²).
-import { fracToCart } from './lattice';
 import { wrap01 } from './linalg';
-import { applySymop, type SymOp } from './symop';
+import type { SymOp } from './symop';
 import type { Lattice, Site, TextRange, Vec3 } from './types';
 
 export interface AsymmetricSite {
@@ -21,6 +20,16 @@ export type ExpandResult =
   | { sites: Site[]; orbits: number[][]; tooLarge?: undefined }
   | { tooLarge: true; sites?: undefined; orbits?: undefined };
 
+/** op applied to f, wrapped into [0,1); one array, no intermediate. */
+function wrappedImage(op: SymOp, f: Vec3): Vec3 {
+  const r = op.rot, t = op.trans;
+  return [
+    wrap01(r[0][0] * f[0] + r[0][1] * f[1] + r[0][2] * f[2] + t[0]),
+    wrap01(r[1][0] * f[0] + r[1][1] * f[1] + r[1][2] * f[2] + t[1]),
+    wrap01(r[2][0] * f[0] + r[2][1] * f[1] + r[2][2] * f[2] + t[2]),
+  ];
+}
+
 export function expandSites(
   rows: readonly AsymmetricSite[], lattice: Lattice, ops: readonly SymOp[], tolerance: number, maxAtoms: number,
 ): ExpandResult {
@@ -34,8 +43,7 @@ export function expandSites(
     const orbit: number[] = [];
     accepted.length = 0;
     for (const op of ops) {
-      const g = applySymop(op, row.frac);
-      const f: Vec3 = [wrap01(g[0]), wrap01(g[1]), wrap01(g[2])];
+      const f = wrappedImage(op, row.frac);
       let duplicate = false;
       for (let k = 0; k < accepted.length && !duplicate; k++) {
         const a = accepted[k];
@@ -52,8 +60,13 @@ export function expandSites(
       if (sites.length >= maxAtoms) return { tooLarge: true };
       accepted.push(f);
       orbit.push(sites.length);
+      const cart: Vec3 = [
+        f[0] * m[0][0] + f[1] * m[1][0] + f[2] * m[2][0],
+        f[0] * m[0][1] + f[1] * m[1][1] + f[2] * m[2][1],
+        f[0] * m[0][2] + f[1] * m[1][2] + f[2] * m[2][2],
+      ];
       sites.push({
-        element: row.element, Z: row.Z, frac: f, cart: fracToCart(lattice, f), occupancy: row.occupancy,
+        element: row.element, Z: row.Z, frac: f, cart, occupancy: row.occupancy,
         label: row.label, sourceSite: row.sourceSite, orbit: r, range: row.range,
       });
     }

@@ -1,7 +1,7 @@
 // Lattice construction and fractional/Cartesian conversion.
 // Setting: a along x, b in the xy-plane, c completing a right-handed cell (the ITC/ASE
 // "standard" orientation). Rows of `matrix` are the lattice vectors, so cart = frac · matrix.
-import { det3, inverse3, norm, dot, vecMat } from './linalg';
+import { cross, det3, inverse3, norm, dot, vecMat } from './linalg';
 import type { Lattice, Mat3, Vec3 } from './types';
 
 const DEG = Math.PI / 180;
@@ -41,7 +41,10 @@ export function latticeFromParameters(
     [b * cg, b * sg, 0],
     [c * cb, c * cy, c * Math.sqrt(cz2)],
   ];
-  return { matrix, a, b, c, alpha, beta, gamma, volume: Math.abs(det3(matrix)) };
+  const volume = Math.abs(det3(matrix));
+  // 1e300 Å lengths overflow the volume (and every later product): no use to anyone.
+  if (!Number.isFinite(volume)) throw new Error(`cell lengths a=${a}, b=${b}, c=${c} are too large`);
+  return { matrix, a, b, c, alpha, beta, gamma, volume };
 }
 
 /** Lattice from three row vectors (Å). Throws on a degenerate (zero-volume) matrix. */
@@ -56,6 +59,7 @@ export function latticeFromMatrix(m: Mat3 | number[][]): Lattice {
   ];
   const volume = Math.abs(det3(matrix));
   if (!(volume > 1e-9)) throw new Error('lattice vectors are linearly dependent (zero volume)');
+  if (!Number.isFinite(volume)) throw new Error('lattice vectors are too long (the volume overflows)');
   const [va, vb, vc] = matrix;
   return {
     matrix,
@@ -87,4 +91,10 @@ export function inverseMatrix(l: Lattice): Mat3 {
 
 export function cartToFrac(l: Lattice, c: Vec3): Vec3 {
   return vecMat(c, inverseMatrix(l));
+}
+
+/** Widths of the cell across the (b,c), (c,a) and (a,b) planes: volume / face area (Å). */
+export function cellHeights(l: Lattice): Vec3 {
+  const [a, b, c] = l.matrix;
+  return [l.volume / norm(cross(b, c)), l.volume / norm(cross(c, a)), l.volume / norm(cross(a, b))];
 }

@@ -158,7 +158,7 @@ export async function runTraining(o: RunOptions): Promise<RunReport> {
     const seed = memberSeed(cfg, k);
     const adapter = new GnnAdapter(tf, ctx.network, ctx.set, seed);
     try {
-      const r = trainOne(o, ctx, adapter, memberDir(cfg, k), `member ${k}`, seed, 'gnn');
+      const r = await trainOne(o, ctx, adapter, memberDir(cfg, k), `member ${k}`, seed, 'gnn');
       report.members.push({ index: k, seed, bestEpoch: r.state.bestEpoch + 1, epochs: r.state.epoch, status: r.status });
       if (r.status === 'cancelled') report.status = 'cancelled';
     } finally {
@@ -169,7 +169,7 @@ export async function runTraining(o: RunOptions): Promise<RunReport> {
   if (doBaseline && !o.signal?.aborted && report.status !== 'cancelled') {
     const adapter = baselineAdapter(tf, cfg, ctx);
     try {
-      const r = trainOne(o, ctx, adapter, path.join(cfg.outputDir, 'baseline'), 'baseline', cfg.seed + BASELINE_SEED_OFFSET, 'mlp');
+      const r = await trainOne(o, ctx, adapter, path.join(cfg.outputDir, 'baseline'), 'baseline', cfg.seed + BASELINE_SEED_OFFSET, 'mlp');
       if (r.status === 'cancelled') report.status = 'cancelled';
     } finally {
       adapter.dispose();

@@ -113,7 +113,8 @@ export function createOptimizer(o: TrainerOptions): Adam {
   });
 }
 
-export function train(o: TrainerOptions): TrainResult {
+/** Yields to the event loop after every step so signals and worker messages (cancel) get through. */
+export async function train(o: TrainerOptions): Promise<TrainResult> {
   const member = o.member ?? 'model';
   const emit = (e: TrainEvent): void => o.onEvent?.(e);
   const fingerprint = o.fingerprint ?? '';
@@ -180,6 +181,7 @@ export function train(o: TrainerOptions): TrainResult {
       const lr = learningRateAt(o.learningRate, o.schedule, t, o.epochs, state.plateau);
       const t0 = performance.now();
       const loss = trainStep(o, opt, batch, lr);
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const dt = (performance.now() - t0) / 1000;
       if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at epoch ${state.epoch + 1}, step ${state.batchInEpoch + 1}; lower the learning rate`);
       sampleCount += batch.length;
@@ -213,6 +215,12 @@ export function train(o: TrainerOptions): TrainResult {
         state.epochsWithoutGain += validateEvery;
       }
       if (o.schedule.type === 'plateau') state.plateau = updatePlateau(state.plateau, score, o.schedule);
+    }
+    if (o.val.length === 0) {
+      // Nothing to select on: the latest weights are the result.
+      bestWeights = o.adapter.getWeights();
+      state.bestEpoch = state.epoch;
+      if (o.bestWeightsFile) saveWeightsFile(o.bestWeightsFile, bestWeights);
     }
     const seconds = (Date.now() - epochStart) / 1000;
     state.elapsedSeconds += seconds;

@@ -1,5 +1,5 @@
 // Plain and extended XYZ: one StructureBlock per frame. Atom ranges are whole lines.
-import { checkStructure } from '../structure/checks';
+import { checkStructure, degenerateCell } from '../structure/checks';
 import { cartToFrac, fracToCart, latticeFromMatrix } from '../structure/lattice';
 import { wrap01 } from '../structure/linalg';
 import { elementFromSpecies } from '../structure/species';
@@ -72,7 +72,12 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
       blocks.push({ name, range, headerRange: header, structure: null });
       continue;
     }
-    const structure = frameStructure(name, lines, commentLine < lines.length ? commentLine : -1, comment, atomLines, report);
+    let structure: Structure | null = frameStructure(name, lines, commentLine < lines.length ? commentLine : -1, comment, atomLines, report);
+    const degenerate = structure.lattice ? degenerateCell(structure.lattice, structure.sites.length) : undefined;
+    if (degenerate) {
+      report(commentLine < lines.length ? lineRange(commentLine, 0, lines[commentLine].length) : header, 'error', 'cell.degenerate', degenerate);
+      structure = null;
+    }
     if (structure) diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(options?.symmetryTolerance ?? 0.01, 0.05) }));
     blocks.push({ name, range, headerRange: header, structure });
   }
@@ -123,7 +128,8 @@ function frameStructure(
     const text = lines[ln];
     const range = lineRange(ln, 0, text.length);
     const parts = text.trim().split(/\s+/);
-    if (parts.length < columns.pos + 3) {
+    // Properties may put species after pos: both columns must be on the line.
+    if (parts.length < Math.max(columns.pos + 3, columns.species + 1)) {
       report(range, 'error', 'coord.nonnumeric', `Atom line needs ${columns.width} columns (species and x y z), found ${parts.length}`);
       continue;
     }

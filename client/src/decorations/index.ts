@@ -1,0 +1,175 @@
+// Attention painted on the structure file: after a prediction the source rows of the absorber's
+// neighbours get a background whose strength follows their attention (selected head or the
+// mean), the absorber's own row is outlined, and hovering a row shows the scores.
+import * as vscode from 'vscode';
+import type { PredictResult } from '../../../server/src/lsp_ext';
+import { aggregateRows, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, score } from './attention';
+
+export interface AttentionDecorationsApi {
+  apply(result: PredictResult): void;
+  clear(): void;
+}
+
+/** Five intensity steps are enough to read and keep the number of decoration types fixed. */
+const LEVELS = [0.12, 0.22, 0.34, 0.48, 0.64];
+
+function levelOf(intensity: number): number {
+  return Math.min(LEVELS.length - 1, Math.max(0, Math.ceil(intensity * LEVELS.length) - 1));
+}
+
+export function registerAttentionDecorations(context: vscode.ExtensionContext): AttentionDecorationsApi {
+  // Orange reads on light and dark backgrounds alike; the ruler marks help in high contrast.
+  const levels = LEVELS.map((alpha) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: `rgba(255, 140, 0, ${alpha})`,
+      overviewRulerColor: `rgba(255, 140, 0, ${Math.min(1, alpha + 0.3)})`,
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+  const absorber = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    borderWidth: '1px 0 1px 0',
+    borderStyle: 'solid',
+    borderColor: new vscode.ThemeColor('focusBorder'),
+    fontWeight: 'bold',
+    overviewRulerColor: new vscode.ThemeColor('focusBorder'),
+    overviewRulerLane: vscode.OverviewRulerLane.Center,
+  });
+  context.subscriptions.push(...levels, absorber);
+
+  /** One prediction per document (the latest). */
+  const results = new Map<string, PredictResult>();
+
+  const head = (r: PredictResult): HeadSelection =>
+    parseHeadSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('attentionHead', 'mean'), r.heads);
+
+  const render = (editor: vscode.TextEditor): void => {
+    const r = results.get(editor.document.uri.toString());
+    const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
+    const own: vscode.DecorationOptions[] = [];
+    if (r) {
+      const h = head(r);
+      for (const row of aggregateRows(r, h)) {
+        const line = editor.document.lineAt(Math.min(row.line, editor.document.lineCount - 1));
+        buckets[levelOf(row.intensity)].push({
+          range: line.range,
+          renderOptions: {
+            after: {
+              contentText: `  attention ${row.value.toFixed(3)}${row.neighbours.length > 1 ? ` (Σ${row.neighbours.length})` : ''}`,
+              color: new vscode.ThemeColor('editorCodeLens.foreground'),
+            },
+          },
+        });
+      }
+      const a = r.absorberRange.start.line;
+      if (a < editor.document.lineCount) {
+        own.push({
+          range: editor.document.lineAt(a).range,
+          renderOptions: { after: { contentText: `  absorber ${r.label} · ${headLabel(h)}`, color: new vscode.ThemeColor('editorCodeLens.foreground') } },
+        });
+      }
+    }
+    levels.forEach((t, i) => editor.setDecorations(t, buckets[i]));
+    editor.setDecorations(absorber, own);
+  };
+
+  const renderAll = (): void => vscode.window.visibleTextEditors.forEach(render);
+
+  const clearDoc = (uri: string): void => {
+    if (!results.delete(uri)) return;
+    for (const e of vscode.window.visibleTextEditors) if (e.document.uri.toString() === uri) render(e);
+  };
+
+  const lastLine = (r: PredictResult): number =>
+    Math.max(r.absorberRange.end.line, ...r.neighbours.map((n) => n.range.end.line));
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeVisibleTextEditors(renderAll),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('xanes.attentionHead')) renderAll();
+    }),
+    // An edit at or above the last decorated row moves or changes the atoms: the attention no
+    // longer belongs to these lines, so it is cleared (predict again to repaint).
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const r = results.get(e.document.uri.toString());
+      if (!r || e.contentChanges.length === 0) return;
+      const limit = lastLine(r);
+      if (e.contentChanges.some((c) => c.range.start.line <= limit)) clearDoc(e.document.uri.toString());
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => results.delete(d.uri.toString())),
+    vscode.languages.registerHoverProvider([{ language: 'cif' }, { language: 'xyz' }], {
+      provideHover(document, position) {
+        const r = results.get(document.uri.toString());
+        if (!r) return undefined;
+        const md = hoverMarkdown(r, position.line, head(r));
+        if (!md) return undefined;
+        const content = new vscode.MarkdownString(md);
+        content.supportHtml = false;
+        return new vscode.Hover(content, document.lineAt(position.line).range);
+      },
+    }),
+    vscode.commands.registerCommand('xanes.clearAttention', () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) clearDoc(editor.document.uri.toString());
+      else {
+        results.clear();
+        renderAll();
+      }
+    }),
+    vscode.commands.registerCommand('xanes.selectAttentionHead', async (choice?: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      const heads = (editor && results.get(editor.document.uri.toString())?.heads) || 3;
+      let value: string | undefined = typeof choice === 'string' || typeof choice === 'number' ? String(choice) : undefined;
+      if (value === undefined) {
+        const items = [{ label: 'mean', description: 'mean over heads' }, ...Array.from({ length: heads }, (_, i) => ({ label: String(i + 1), description: `head ${i + 1}` }))];
+        value = (await vscode.window.showQuickPick(items, { title: 'Attention head to show' }))?.label;
+      }
+      if (value === undefined) return;
+      const setting: string | number = value === 'mean' ? 'mean' : Number(value);
+      await vscode.workspace.getConfiguration('xanes').update('attentionHead', setting, vscode.ConfigurationTarget.Global);
+      renderAll();
+    }),
+    vscode.commands.registerCommand('xanes.revealNeighbour', async (rank?: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      const r = editor && results.get(editor.document.uri.toString());
+      if (!editor || !r) {
+        void vscode.window.showInformationMessage('XANES: no attention shown in this editor; predict a site first.');
+        return;
+      }
+      const h = head(r);
+      const real = r.neighbours.filter((n) => !n.virtual).sort((a, b) => score(b, h) - score(a, h));
+      let n = typeof rank === 'number' ? real.find((x) => x.rank === rank) : undefined;
+      if (!n) {
+        const pick = await vscode.window.showQuickPick(
+          real.map((x) => ({ label: `${x.element} ${x.label}`, description: `rank ${x.rank} · ${x.distance.toFixed(3)} Å · ${headLabel(h)} ${score(x, h).toFixed(3)}`, x })),
+          { title: `Neighbours of ${r.label}, by attention (${headLabel(h)})` },
+        );
+        n = pick?.x;
+      }
+      if (!n) return;
+      const range = new vscode.Range(n.range.start.line, n.range.start.character, n.range.end.line, n.range.end.character);
+      editor.selection = new vscode.Selection(range.start, range.end);
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      await vscode.commands.executeCommand('xanes.revealInPanel', {
+        uri: r.uri,
+        block: r.block,
+        siteIndex: r.siteIndex,
+        model: r.model,
+        domain: r.domain,
+        note: `${r.label}: neighbour ${n.element} ${n.label}, rank ${n.rank}, ${n.distance.toFixed(3)} Å, attention ${n.scores.map((s) => s.toFixed(3)).join(' / ')}`,
+      });
+    }),
+  );
+
+  return {
+    apply(result: PredictResult): void {
+      results.set(result.uri, result);
+      renderAll();
+    },
+    clear(): void {
+      results.clear();
+      renderAll();
+    },
+  };
+}

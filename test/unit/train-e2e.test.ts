@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run as trainCli } from '../../server/src/cli/train';
+import { run as evaluateCli } from '../../server/src/cli/evaluate';
+import { readMetadata, loadModelFiles } from '../../server/src/model/modelFiles';
+import { loadPredictor } from '../../server/src/model/predictor';
+import { sampleGraph, prepareDataset } from '../../server/src/data/tensorize';
+import { startJob } from '../../server/src/training/host';
+import type { RunReport } from '../../server/src/training/run';
+import type { TrainEvent } from '../../server/src/training/trainer';
+
+const FIX = path.resolve('test/fixtures/data/jsonl');
+const SOURCES = ['cu-k-feff-fixture.jsonl', 'fe-k-fdmnes-fixture.jsonl', 'tc-k-feff-fixture.jsonl'].map((f) => path.join(FIX, f));
+
+/** The Cu fixture's good records copied under several material ids, so a split has two sides. */
+function moreCu(dir: string): string {
+  const lines = readFileSync(SOURCES[0], 'utf8').split('\n').filter((l) => l.trim());
+  const out: string[] = [];
+  for (const l of lines) {
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    for (let k = 0; k < 4; k++) out.push(JSON.stringify({ ...r, id: `${String(r.id)}-copy${k}`, material_id: `${String(r.material_id)}-copy${k}` }));
+  }
+  const file = path.join(dir, 'cu-more.jsonl');
+  writeFileSync(file, out.join('\n') + '\n');
+  return file;
+}
+
+function writeConfig(dir: string, extra: Record<string, unknown> = {}): string {
+  const file = path.join(dir, 'train.json');
+  writeFileSync(file, JSON.stringify({
+    data: { sources: [...SOURCES, moreCu(dir)].map((p) => ({ path: p })), cacheDir: path.join(dir, 'cache') },
+    split: { seed: 1, train: 0.5, val: 0.5, test: 0 },
+    model: { convWidths: [12, 10], headWidth: 8, attentionHeads: 2, denseWidths: [16] },
+    epochs: 3, batchSize: 2, schedule: { type: 'cosine' }, earlyStopping: { patience: 0 },
+    baseline: { enabled: true, hidden: [16, 16], epochs: 3 },
+    backend: 'wasm', outputDir: path.join(dir, 'run'), ...extra,
+  }));
+  return file;
+}
+
+function capture(): { io: { stdout(t: string): void; stderr(t: string): void }; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, out, err };
+}
+
+test('train CLI on fixtures writes a complete model directory that the predictor loads', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-e2e-'));
+  try {
+    const cfg = writeConfig(dir);
+    const c = capture();
+    const code = await trainCli(['--config', cfg, '--backend', 'wasm'], c.io);
+    assert.equal(code, 0, c.err.join(''));
+    const stderr = c.err.join('');
+    assert.match(stderr, /\[member 0\] epoch 3\/3 loss/);
+    assert.match(stderr, /\[baseline\] epoch 3\/3/);
+    const modelDir = path.join(dir, 'run', 'model');
+    const meta = readMetadata(modelDir);
+    assert.deepEqual(meta.domains.map((d) => d.id).sort(), ['Cu-K-FEFF', 'Fe-K-FDMNES', 'Tc-K-FEFF']);
+    assert.equal(meta.normalisation?.length, 3);
+    assert.equal(meta.network.outputs.length, 3);
+    assert.ok(meta.training?.data.every((d) => d.licence.length > 0));
+    assert.match(String((meta.training as Record<string, unknown>).command), /xanes-lens train --config/);
+    const val = (meta.metrics as { val: Record<string, Record<string, unknown>> }).val;
+    assert.ok(val.gnn && val['wacsf-mlp'] && val['mean-spectrum'], `metrics for ${Object.keys(val)}`);
+    assert.match(c.out.join(''), /mean-spectrum/);
+    // The shipped inference path reads it and predicts finite μ on the model's grid.
+    const prepared = await prepareDataset(SOURCES.map((p) => ({ path: p })), {});
+    const i = prepared.set.domains.findIndex((d) => d.id === 'Cu-K-FEFF');
+    const s = Array.from(prepared.set.domainIndex).indexOf(i);
+    const predictor = await loadPredictor(modelDir, { backend: 'wasm' });
+    const [p] = predictor.predict([sampleGraph(prepared.set, s)], ['Cu-K-FEFF']);
+    assert.equal(p.mu.length, 111);
+    assert.ok(p.mu.every(Number.isFinite));
+    predictor.dispose();
+    // Evaluate on all fixture records through the CLI.
+    const e = capture();
+    assert.equal(await evaluateCli(['--model', modelDir, '--data', SOURCES[0], '--json'], e.io), 0, e.err.join(''));
+    const report = JSON.parse(e.out.join('')) as { samples: number; metrics: Record<string, Record<string, { mae: number }>> };
+    assert.equal(report.samples, 2);
+    assert.ok(Number.isFinite(report.metrics.gnn['Cu-K-FEFF'].mae));
+    assert.equal(loadModelFiles(modelDir).members.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('training in a worker thread: progress events, cancel, then resume to the end', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-worker-'));
+  try {
+    const { build } = await import('esbuild');
+    const { tfjsEsmPlugin, NATIVE_TF_EXTERNALS } = (await import(path.resolve('scripts/esbuild-tfjs.mjs'))) as { tfjsEsmPlugin: never; NATIVE_TF_EXTERNALS: string[] };
+    // Inside the repository so the bundle's runtime require of tfjs finds node_modules.
+    mkdirSync(path.resolve('out/test-worker'), { recursive: true });
+    const workerFile = path.resolve('out/test-worker/trainWorker.js');
+    await build({
+      entryPoints: ['server/src/training/worker.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+      outfile: workerFile, external: NATIVE_TF_EXTERNALS, plugins: [tfjsEsmPlugin], logLevel: 'error',
+    });
+    const cfg = writeConfig(dir, { epochs: 4, baseline: { enabled: false } });
+    const events: TrainEvent[] = [];
+    const job = startJob<RunReport>(workerFile, { type: 'train', configFile: cfg, backend: 'wasm' }, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'epoch' && e.epoch === 1) job.cancel();
+      },
+    });
+    const first = await job.done;
+    assert.equal(first.status, 'cancelled');
+    assert.ok(events.some((e) => e.type === 'start'));
+    assert.ok(existsSync(path.join(dir, 'run', 'member-0', 'checkpoint', 'state.json')));
+    const again: TrainEvent[] = [];
+    const second = await startJob<RunReport>(workerFile, { type: 'train', configFile: cfg, backend: 'wasm', resume: true }, { onEvent: (e) => again.push(e) }).done;
+    assert.equal(second.status, 'finished');
+    const start = again.find((e) => e.type === 'start');
+    assert.ok(start && start.type === 'start' && start.resumedFrom && start.resumedFrom.epoch >= 1, 'resumed after the first epoch');
+    assert.ok(existsSync(path.join(dir, 'run', 'model', 'metadata.json')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
