@@ -1,5 +1,5 @@
 // Training throughput of the GNN (and the baseline MLP) on the real data, per backend and width.
-//   node out/bench/training-speed.js [--batch 64] [--steps 8] [--widths 600,500,400:300:200,200] [--config FILE]
+//   node bench/training-build.mjs bench/training-speed.ts && node runs/bin/training-speed.js [--batch 64] [--steps 8] [--widths 600,500,400:300:200,200] [--config FILE]
 import { loadTf, type BackendPreference } from '../server/src/model/backend';
 import { loadTrainConfig } from '../server/src/training/config';
 import { GnnAdapter } from '../server/src/training/gnnAdapter';

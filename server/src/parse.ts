@@ -14,10 +14,17 @@ export function formatFromPath(path: string): StructureFormat | null {
   return null;
 }
 
+/**
+ * Diagnostics kept per document. A damaged 10^5-row file would otherwise send 10^5 diagnostics
+ * to the editor, which then spends longer drawing squiggles than we spent parsing.
+ */
+export const MAX_DIAGNOSTICS = 1000;
+
 /** Parse a whole document. Never throws: every problem is in `diagnostics`. */
 export function parseDocument(text: string, format: StructureFormat, opts?: ParseOptions): ParsedDocument {
   try {
-    return format === 'cif' ? parseCifDocument(text, opts) : { format, ...parseXyz(text, opts) };
+    const doc = format === 'cif' ? parseCifDocument(text, opts) : { format, ...parseXyz(text, opts) };
+    return capDiagnostics(doc);
   } catch (e) {
     // A bug must not take the language server down: report it where the user can see it.
     return {
@@ -48,4 +55,23 @@ function parseCifDocument(text: string, opts?: ParseOptions): ParsedDocument {
     });
   }
   return { format: 'cif', blocks, diagnostics };
+}
+
+/** Keeps the first MAX_DIAGNOSTICS (errors first) and says how many more there were. */
+function capDiagnostics(doc: ParsedDocument): ParsedDocument {
+  const all = doc.diagnostics;
+  if (all.length <= MAX_DIAGNOSTICS) return doc;
+  const rank = { error: 0, warning: 1, information: 2, hint: 3 } as const;
+  const kept = all
+    .map((d, i) => ({ d, i }))
+    .sort((x, y) => rank[x.d.severity] - rank[y.d.severity] || x.i - y.i)
+    .slice(0, MAX_DIAGNOSTICS)
+    .sort((x, y) => x.i - y.i)
+    .map((x) => x.d);
+  kept.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 'warning', code: 'diagnostics.truncated',
+    message: `${all.length - MAX_DIAGNOSTICS} more problems are not shown (only the first ${MAX_DIAGNOSTICS} are listed)`,
+  });
+  return { ...doc, diagnostics: kept };
 }

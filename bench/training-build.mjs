@@ -1,6 +1,6 @@
 // Bundles a training entry (bench or CLI) with the tfjs ESM plugin into runs/bin/ and copies the
 // wasm files beside it, so long runs do not depend on dist/ (which a rebuild deletes).
-//   node bench/build-training.mjs bench/training-speed.ts server/src/cli.ts ...
+//   node bench/training-build.mjs bench/training-speed.ts server/src/cli.ts ...
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
