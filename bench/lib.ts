@@ -41,6 +41,25 @@ export function timeSync(fn: () => unknown, runs: number, warmup = 1): number[] 
   return out;
 }
 
+/**
+ * Wall-clock and CPU ms (this process, all threads) of each run. On a machine shared with other
+ * jobs the wall time inflates with the load; the CPU time much less, so both are reported.
+ */
+export function timeSyncCpu(fn: () => unknown, runs: number, warmup = 1): { wall: number[]; cpu: number[] } {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall, cpu };
+}
+
 export async function timeAsync(fn: () => Promise<unknown>, runs: number, warmup = 1): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const out: number[] = [];

@@ -47,11 +47,16 @@ async function main(): Promise<void> {
     return m;
   };
   const out: Record<string, unknown> = { domain: domainId, epochs, train: trainIdx.length, heldOut: heldOut.length };
-  out.aloneHeldOut = await alone(trainIdx, heldOut, 1);
   const modelDir = arg('model', '');
   if (modelDir && fs.existsSync(modelDir)) {
     out.mixedHeldOut = metricsOf(ctx.set, predictWithModel(tf, loadModelFiles(modelDir), ctx.set, heldOut).combined)[domainId];
   }
+  if (process.argv.includes('--mixed-only')) {
+    console.log(JSON.stringify(out, null, 1));
+    return;
+  }
+  out.aloneHeldOut = await alone(trainIdx, heldOut, 1);
+  console.log(JSON.stringify(out.aloneHeldOut));
   const all = Array.from({ length: ctx.set.count }, (_, i) => i).filter((i) => ctx.set.domainIndex[i] === di);
   const cv = kFoldByMaterial(all.map((i) => ({ materialId: ctx.set.materialIds[i] })), folds, 3);
   const maes: number[] = [];

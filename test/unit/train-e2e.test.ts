@@ -10,6 +10,8 @@ import { loadPredictor } from '../../server/src/model/predictor';
 import { sampleGraph, prepareDataset } from '../../server/src/data/tensorize';
 import { startJob } from '../../server/src/training/host';
 import type { RunReport } from '../../server/src/training/run';
+import { finetuneModel } from '../../server/src/training/finetune';
+import { loadTf } from '../../server/src/model/backend';
 import type { TrainEvent } from '../../server/src/training/trainer';
 
 const FIX = path.resolve('test/fixtures/data/jsonl');
@@ -88,6 +90,23 @@ test('train CLI on fixtures writes a complete model directory that the predictor
     assert.equal(report.samples, 2);
     assert.ok(Number.isFinite(report.metrics.gnn['Cu-K-FEFF'].mae));
     assert.equal(loadModelFiles(modelDir).members.length, 1);
+    // Fine-tuning (paper 003): graph layers frozen, dense head tuned; a new model directory.
+    const { tf } = await loadTf('wasm');
+    const ftDir = path.join(dir, 'ft');
+    const ft = await finetuneModel({ tf, modelDir, data: [path.join(dir, 'cu-more.jsonl')], outDir: ftDir, epochsPerStage: 3, learningRate: 1e-2 });
+    assert.ok(ft.samples.train > 0);
+    const before = loadModelFiles(modelDir).members[0];
+    const after = loadModelFiles(ftDir).members[0];
+    const changed = (name: string): boolean => {
+      const a = before.find((w) => w.name === name)!;
+      const b = after.find((w) => w.name === name)!;
+      return a.data.some((v, i) => v !== b.data[i]);
+    };
+    for (const frozen of ['conv0.update.kernel', 'head0.edge.kernel', 'conv1.bn.movingMean']) assert.equal(changed(frozen), false, `${frozen} must stay frozen`);
+    assert.ok(changed('output0.kernel') || changed('output1.kernel') || changed('output2.kernel'), 'an output layer was tuned');
+    assert.ok(changed('dense0.kernel'), 'the dense layer was tuned in the last stage');
+    const ftMeta = readMetadata(ftDir) as unknown as { training: { finetune?: { stages: string[][] } } };
+    assert.deepEqual(ftMeta.training.finetune?.stages, [['output'], ['output', 'dense0.']]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,7 @@ import { GnnAdapter } from '../../server/src/training/gnnAdapter';
 import { gnnBatch } from '../../server/src/training/gnnInputs';
 import { maskedLoss, maskedLossArrays } from '../../server/src/training/loss';
 import { denormaliseValue, fitNormalisation, normaliseValue } from '../../server/src/training/normalisation';
-import { combineMembers, type SamplePrediction } from '../../server/src/training/predict';
+import { averageGroups, combineMembers, metricsOf, type SamplePrediction } from '../../server/src/training/predict';
 import { epochOrder, batchesOf } from '../../server/src/training/rng';
 import { learningRateAt, updatePlateau, initialPlateau, type ScheduleConfig } from '../../server/src/training/schedule';
 import { splitSet } from '../../server/src/training/setup';
@@ -269,4 +269,17 @@ test('schedules: cosine from base to minimum, warm-up ramps, plateau halves afte
   for (const score of [1, 0.9, 0.95, 0.95]) p = updatePlateau(p, score, ps);
   assert.equal(p.scale, 0.5);
   assert.equal(learningRateAt(1e-3, ps, 3, 10, p), 5e-4);
+});
+
+test('site-averaged records are scored once, on the mean of their sites\' predictions', () => {
+  const set = syntheticSet({ count: 3, points: 4 });
+  set.group[1] = 0; // samples 0 and 1: two sites of one site-averaged record
+  set.domainIndex[1] = 0;
+  const mk = (sample: number, v: number): SamplePrediction => ({
+    sample, domain: 'Cu-K-FEFF', pred: Float32Array.from([v, v, v, v]), target: Float32Array.from([1, 1, 1, 1]), mask: Uint8Array.from([1, 1, 1, 1]),
+  });
+  const groups = averageGroups(set, [mk(0, 0), mk(1, 2), mk(2, 5)]);
+  assert.equal(groups.length, 2);
+  assert.deepEqual(Array.from(groups[0].pred), [1, 1, 1, 1]);
+  assert.equal(metricsOf(set, [mk(0, 0), mk(1, 2)])['Cu-K-FEFF'].mae, 0);
 });

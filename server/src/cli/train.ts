@@ -52,7 +52,15 @@ export const run: CliCommand = async (argv, io) => {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const command = ['xanes-lens', 'train', ...argv].join(' ');
+  // Assembling follows separate member/baseline runs: record the whole recipe, not just this step.
+  const command = args.flags.has('assemble')
+    ? [
+      ...Array.from({ length: cfg.ensemble.size }, (_, k) => `xanes-lens train --config ${file} --member ${k} &`),
+      ...(cfg.baseline.enabled ? [`xanes-lens train --config ${file} --baseline-only &`] : []),
+      'wait',
+      ['xanes-lens', 'train', ...argv].join(' '),
+    ].join('\n')
+    : ['xanes-lens', 'train', ...argv].join(' ');
   const common = {
     cfg, tf, backend, signal, log, command,
     ...(args.options.get('model-dir') ? { modelDir: path.resolve(args.options.get('model-dir') as string) } : {}),

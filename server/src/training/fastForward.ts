@@ -14,8 +14,8 @@ import { BN_EPSILON, BN_MOMENTUM } from '../model/batchnorm';
 import type { MatMul } from '../model/matmul';
 import type { XanesNetwork } from '../model/network';
 import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
-import { gaussianRbf } from '../graph/rbf';
 import type { TensorizedSet } from '../data/tensorize';
+import { writeEdge } from './gnnInputs';
 
 export interface FactoredBatch {
   B: number;
@@ -59,20 +59,12 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[]): F
   indices.forEach((s, b) => {
     absorberNodes.set(electronFeatures(set.absorberZ[s]), b * NODE_FEATURE_SIZE);
     for (let k = 0; k < n; k++) {
-      const z = k < N ? set.neighbourZ[s * N + k] : 0;
-      const e = (b * n + k) * E;
-      if (z === 0) {
-        edges[e] = o.cutoff;
-        continue;
-      }
+      const z = writeEdge(set, s, k, edges, (b * n + k) * E, rbf);
+      if (z === 0) continue;
       const u = slot.get(z) as number;
-      const d = set.neighbourDistance[s * N + k];
       oneHot[(b * n + k) * U + u] = 1;
       counts[b * U + u]++;
       neighbourMask[b * n + k] = 1;
-      edges[e] = d;
-      gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
-      edges.set(rbf, e + 1);
     }
   });
   return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: E };

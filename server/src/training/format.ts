@@ -47,3 +47,20 @@ export function formatMetricsTable(byModel: Record<string, Record<string, Domain
   }
   return rows.join('\n');
 }
+
+/** The same table in Markdown (docs, README). */
+export function formatMetricsMarkdown(byModel: Record<string, Record<string, DomainMetrics>>): string {
+  const rows = [
+    '| domain | model | spectra | MAE | R² | Pearson | Δμ % median [q1, q3] | peak MAE (eV) | ±2σ coverage |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const domains = [...new Set(Object.values(byModel).flatMap((m) => Object.keys(m)))];
+  for (const d of domains) {
+    for (const [model, per] of Object.entries(byModel)) {
+      const m = per[d];
+      if (!m) continue;
+      rows.push(`| ${d} | ${model} | ${m.spectra} | ${f(m.mae, 4)} | ${f(m.r2, 3)} | ${f(m.pearsonMean, 3)} | ${f(m.deltaMu.median, 2)} [${f(m.deltaMu.q1, 2)}, ${f(m.deltaMu.q3, 2)}] | ${f(m.peakMaeEv, 2)} | ${m.coverage2Sigma !== undefined ? f(m.coverage2Sigma, 3) : ''} |`);
+    }
+  }
+  return rows.join('\n');
+}

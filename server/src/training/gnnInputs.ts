@@ -5,10 +5,28 @@ import { gaussianRbf } from '../graph/rbf';
 import type { GraphBatch } from '../graph/build';
 import type { TensorizedSet } from '../data/tensorize';
 
+/**
+ * Edge features of neighbour slot k of sample s written at edges[offset…]: distance then RBFs,
+ * or a virtual atom at the cutoff (RBFs vanish there). Returns the neighbour's Z (0 = padding).
+ */
+export function writeEdge(set: TensorizedSet, s: number, k: number, edges: Float32Array, offset: number, rbf: Float32Array): number {
+  const o = set.graphOptions;
+  const N = set.maxNeighbours;
+  const z = k < N ? set.neighbourZ[s * N + k] : 0;
+  if (z === 0) {
+    edges[offset] = o.cutoff;
+    return 0;
+  }
+  const d = set.neighbourDistance[s * N + k];
+  edges[offset] = d;
+  gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
+  edges.set(rbf, offset + 1);
+  return z;
+}
+
 export function gnnBatch(set: TensorizedSet, indices: readonly number[]): GraphBatch {
   const o = set.graphOptions;
   const n = o.maxNeighbours;
-  const N = set.maxNeighbours;
   const nodeCount = n + 1;
   const ef = 1 + o.rbfCount;
   const B = indices.length;
@@ -20,19 +38,10 @@ export function gnnBatch(set: TensorizedSet, indices: readonly number[]): GraphB
     nodes.set(electronFeatures(set.absorberZ[s]), b * nodeCount * NODE_FEATURE_SIZE);
     mask[b * nodeCount] = 1;
     for (let k = 0; k < n; k++) {
-      const z = k < N ? set.neighbourZ[s * N + k] : 0;
-      const e = (b * n + k) * ef;
-      if (z === 0) {
-        // Virtual atom at the cutoff: zero node features, RBFs vanish there (smooth cutoff).
-        edges[e] = o.cutoff;
-        continue;
-      }
-      const d = set.neighbourDistance[s * N + k];
+      const z = writeEdge(set, s, k, edges, (b * n + k) * ef, rbf);
+      if (z === 0) continue;
       nodes.set(electronFeatures(z), (b * nodeCount + k + 1) * NODE_FEATURE_SIZE);
       mask[b * nodeCount + k + 1] = 1;
-      edges[e] = d;
-      gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
-      edges.set(rbf, e + 1);
     }
   });
   return { size: B, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask };

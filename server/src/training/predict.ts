@@ -40,8 +40,30 @@ export function predictSamples(
   return out;
 }
 
+/**
+ * Site-averaged records (one measured spectrum, several absorber sites) give one sample per site;
+ * the record's prediction is the mean over its sites, so it is scored once, as one spectrum.
+ */
+export function averageGroups(set: TensorizedSet, preds: readonly SamplePrediction[]): SamplePrediction[] {
+  const byGroup = new Map<number, SamplePrediction[]>();
+  for (const p of preds) {
+    const g = set.group[p.sample];
+    const list = byGroup.get(g);
+    if (list) list.push(p);
+    else byGroup.set(g, [p]);
+  }
+  return [...byGroup.values()].map((list) => {
+    if (list.length === 1) return list[0];
+    const pred = new Float32Array(list[0].pred.length);
+    for (const p of list) for (let i = 0; i < pred.length; i++) pred[i] += p.pred[i] / list.length;
+    const std = list[0].std ? new Float32Array(pred.length) : undefined;
+    if (std) for (const p of list) for (let i = 0; i < pred.length; i++) std[i] += (p.std as Float32Array)[i] / list.length;
+    return { ...list[0], pred, ...(std ? { std } : {}) };
+  });
+}
+
 export function metricsOf(set: TensorizedSet, preds: readonly SamplePrediction[]): Record<string, DomainMetrics> {
-  return evaluateByDomain(set.domains, preds);
+  return evaluateByDomain(set.domains, averageGroups(set, preds));
 }
 
 /**
