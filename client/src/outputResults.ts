@@ -1,5 +1,5 @@
-// Prediction results as text in the "XANES Lens" output channel: always available, and the
-// fallback when the spectrum panel is not part of the build.
+// Prediction results as text in the "XANES Lens" output channel, next to the panel: a record
+// of what was predicted with which model, and readable without the webview.
 import type * as vscode from 'vscode';
 import type { PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
 import type { ResultSink } from './context';
@@ -19,16 +19,14 @@ export function formatResult(r: PredictResult): string {
   return lines.join('\n');
 }
 
-export function outputResultSink(output: vscode.OutputChannel): ResultSink {
+export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {
   return {
     showSite(r) {
       output.appendLine(formatResult(r));
-      output.show(true);
     },
     showAll(all: PredictAllResult) {
       for (const r of all.results) output.appendLine(formatResult(r));
       for (const f of all.failures) output.appendLine(`${f.label} (${f.element}): ${f.message}`);
-      output.show(true);
     },
   };
 }

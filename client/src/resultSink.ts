@@ -1,9 +1,27 @@
-// Chooses where prediction results are shown. TODO(panel): when client/src/panel and
-// client/src/decorations land, route showSite/showAll to them (and keep the output log).
+// Prediction results go to the spectrum panel, the attention decorations on the structure
+// file, and a one-paragraph log in the output channel.
 import type * as vscode from 'vscode';
+import { registerAttentionDecorations } from './decorations';
 import type { ResultSink } from './context';
 import { outputResultSink } from './outputResults';
+import { registerSpectrumPanel } from './panel';
 
-export function createResultSink(_context: vscode.ExtensionContext, output: vscode.OutputChannel): ResultSink {
-  return outputResultSink(output);
+export function createResultSink(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ResultSink {
+  const log = outputResultSink(output);
+  const panel = registerSpectrumPanel(context);
+  const decorations = registerAttentionDecorations(context);
+  return {
+    showSite(result) {
+      log.showSite(result);
+      panel.show([result], { uri: result.uri });
+      decorations.apply(result);
+    },
+    showAll(all) {
+      log.showAll(all);
+      if (all.results.length === 0) return;
+      panel.show(all.results, { uri: all.results[0].uri });
+      // Attention of one absorber at a time: the first site's neighbours.
+      decorations.apply(all.results[0]);
+    },
+  };
 }

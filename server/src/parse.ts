@@ -2,6 +2,7 @@
 import { parseCif } from './cif/parser';
 import { blockToStructure } from './cif/structure';
 import type { ParsedDocument, ParseOptions, StructureBlock } from './structure/types';
+import { MAX_DIAGNOSTICS } from './structure/limits';
 import { parseXyz } from './xyz/parser';
 
 export type StructureFormat = 'cif' | 'xyz';
@@ -14,17 +15,13 @@ export function formatFromPath(path: string): StructureFormat | null {
   return null;
 }
 
-/**
- * Diagnostics kept per document. A damaged 10^5-row file would otherwise send 10^5 diagnostics
- * to the editor, which then spends longer drawing squiggles than we spent parsing.
- */
-export const MAX_DIAGNOSTICS = 1000;
+export { MAX_DIAGNOSTICS };
 
 /** Parse a whole document. Never throws: every problem is in `diagnostics`. */
 export function parseDocument(text: string, format: StructureFormat, opts?: ParseOptions): ParsedDocument {
   try {
-    const doc = format === 'cif' ? parseCifDocument(text, opts) : { format, ...parseXyz(text, opts) };
-    return capDiagnostics(doc);
+    const doc = format === 'cif' ? parseCifDocument(text, opts) : { format, ...parseXyz(text, opts), omitted: 0 };
+    return capDiagnostics(doc, doc.omitted);
   } catch (e) {
     // A bug must not take the language server down: report it where the user can see it.
     return {
@@ -38,7 +35,7 @@ export function parseDocument(text: string, format: StructureFormat, opts?: Pars
   }
 }
 
-function parseCifDocument(text: string, opts?: ParseOptions): ParsedDocument {
+function parseCifDocument(text: string, opts?: ParseOptions): ParsedDocument & { omitted: number } {
   const doc = parseCif(text);
   const diagnostics = [...doc.diagnostics];
   const blocks: StructureBlock[] = [];
@@ -54,13 +51,17 @@ function parseCifDocument(text: string, opts?: ParseOptions): ParsedDocument {
       severity: 'warning', code: 'cif.noData', message: 'No data_ block found: a CIF starts its content with data_<name>',
     });
   }
-  return { format: 'cif', blocks, diagnostics };
+  return { format: 'cif', blocks, diagnostics, omitted: doc.omittedDiagnostics };
 }
 
-/** Keeps the first MAX_DIAGNOSTICS (errors first) and says how many more there were. */
-function capDiagnostics(doc: ParsedDocument): ParsedDocument {
+/**
+ * Keeps the first MAX_DIAGNOSTICS (errors first) and says how many more there were, counting
+ * those the CIF parser only counted (`omitted`). Returns a plain ParsedDocument.
+ */
+function capDiagnostics(parsed: ParsedDocument & { omitted: number }, omitted: number): ParsedDocument {
+  const doc: ParsedDocument = { format: parsed.format, blocks: parsed.blocks, diagnostics: parsed.diagnostics };
   const all = doc.diagnostics;
-  if (all.length <= MAX_DIAGNOSTICS) return doc;
+  if (all.length <= MAX_DIAGNOSTICS && omitted === 0) return doc;
   const rank = { error: 0, warning: 1, information: 2, hint: 3 } as const;
   const kept = all
     .map((d, i) => ({ d, i }))
@@ -71,7 +72,7 @@ function capDiagnostics(doc: ParsedDocument): ParsedDocument {
   kept.push({
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 'warning', code: 'diagnostics.truncated',
-    message: `${all.length - MAX_DIAGNOSTICS} more problems are not shown (only the first ${MAX_DIAGNOSTICS} are listed)`,
+    message: `${all.length - kept.length + omitted} more problems are not shown (only the first ${MAX_DIAGNOSTICS} are listed)`,
   });
   return { ...doc, diagnostics: kept };
 }

@@ -93,8 +93,10 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   duplicateLine(text, r) {
     const [a, b] = lineSpan(text, r);
-    const copies = r.chance(0.1) ? 200 : 1;
-    return insert(text, b, text.slice(a, b).repeat(copies));
+    // Many copies of a short line make a long loop; of a 10^5-character line, at most ~2 MB.
+    const line = text.slice(a, b);
+    const copies = r.chance(0.1) ? Math.max(1, Math.min(200, Math.floor(2e6 / Math.max(1, line.length)))) : 1;
+    return insert(text, b, line.repeat(copies));
   },
   countLine(text, r) {
     return insert(text, at(text, r), `\n${r.pick(['0', '1', '999999999', '-1', '1e3', '3.5', '  7  '])}\n`);

@@ -2,6 +2,7 @@
 // parsers; every one crashed, hung or produced an out-of-document range before the fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseCif } from '../../server/src/cif/parser';
 import { parseDocument } from '../../server/src/parse';
 import { forEachPairWithin } from '../../server/src/structure/celllist';
 import type { Vec3 } from '../../server/src/structure/types';
@@ -91,4 +92,25 @@ test('a damaged file with 50,000 bad rows publishes at most 1,000 diagnostics pl
   assert.match(doc.diagnostics[1000].message, /^49000 more problems/);
   assert.equal(doc.diagnostics[0].code, 'coord.nonnumeric');
   assert.equal(doc.diagnostics[0].range.start.line, 12);
+});
+
+test('a line of 500,000 stray values is counted, not turned into 500,000 diagnostics (fuzz case 69549: 34 MB took 37 s)', () => {
+  const text = `data_x\n${'v '.repeat(500000)}\n`;
+  // The parser itself builds only the first 1,000 and counts the rest.
+  const cif = parseCif(text);
+  assert.equal(cif.diagnostics.length, 1000);
+  assert.equal(cif.omittedDiagnostics, 499000);
+  const doc = parseDocument(text, 'cif');
+  assert.equal(doc.diagnostics.length, 1001);
+  assert.equal(doc.diagnostics[0].message, "Value 'v' has no data name before it");
+  assert.deepEqual(doc.diagnostics[999].range, { start: { line: 1, character: 1998 }, end: { line: 1, character: 1999 } });
+  assert.equal(doc.diagnostics[1000].code, 'diagnostics.truncated');
+  assert.match(doc.diagnostics[1000].message, /^499000 more problems/);
+});
+
+test('extended XYZ Properties with a column count of 1e23 is a diagnostic, not a RangeError (fuzz case 77882)', () => {
+  const doc = parseDocument('1\nProperties=species:S:1:pos:R:3:forces:R:1e23\nFe 0 0 0\n', 'xyz');
+  assert.deepEqual(doc.diagnostics.map((d) => d.code), ['xyz.properties']);
+  assert.match(doc.diagnostics[0].message, /bad column count '1e23'/);
+  assert.deepEqual(doc.blocks[0].structure?.sites.map((s) => s.element), ['Fe']);
 });

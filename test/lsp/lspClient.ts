@@ -58,8 +58,12 @@ export async function startServer(settings: Record<string, unknown> | null = nul
       }
     }
   });
-  connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
-  connection.onNotification('xanes/status', (p: unknown) => logs.push(`status ${JSON.stringify(p)}`));
+  connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
+  connection.onNotification('xanes/status', (p: unknown) => {
+    logs.push(`status ${JSON.stringify(p)}`);
+  });
   // Answer workspace/configuration like VS Code would.
   connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => settings));
   connection.onRequest('client/registerCapability', () => null);

@@ -9,7 +9,8 @@ import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
 let server: TestServer;
 
 before(async () => {
-  server = await startServer({ absorbingElements: ['Ti', 'Fe', 'Ni', 'Cu'], symmetryTolerance: 0.01 });
+  // A model directory that does not exist: predictions must fail with the no-model error.
+  server = await startServer({ absorbingElements: ['Ti', 'Fe', 'Ni', 'Cu'], symmetryTolerance: 0.01, modelPath: '/nonexistent/xanes-model' });
 });
 after(async () => {
   await server.close();

@@ -2,6 +2,7 @@
 // tracking LSP-style line/character positions so every token carries its exact range.
 // Tokens are stored in flat typed arrays (a TokenStream), not one object each: a 10,000-atom
 // loop has ~60,000 tokens and per-token objects made garbage collection the largest cost.
+import { MAX_DIAGNOSTICS } from '../structure/limits';
 import type { StructureDiagnostic } from '../structure/types';
 
 export type TokenKind =
@@ -50,6 +51,8 @@ export interface FlatLexResult {
   tokens: TokenStream;
   cif2: boolean;
   diagnostics: StructureDiagnostic[];
+  /** Diagnostics counted but not built, beyond MAX_DIAGNOSTICS. */
+  omitted: number;
   textFields: { startLine: number; endLine: number }[];
 }
 
@@ -122,6 +125,11 @@ export function lexCifFlat(text: string): FlatLexResult {
   // About one token per 8 characters in atom loops; grown by doubling when a file is denser.
   let toks = newStream(Math.min(1 << 22, (n >> 3) + 64));
   const diagnostics: StructureDiagnostic[] = [];
+  let omitted = 0;
+  const report = (d: StructureDiagnostic): void => {
+    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(d);
+    else omitted++;
+  };
   const textFields: { startLine: number; endLine: number }[] = [];
   let i = 0;
   let line = 0;
@@ -180,7 +188,7 @@ export function lexCifFlat(text: string): FlatLexResult {
         } else i++;
       }
       if (contentEnd < 0) {
-        diagnostics.push(diag(sl, 0, sl, 1, 'Unterminated text field: no closing \';\' at the start of a line before the end of the file'));
+        report(diag(sl, 0, sl, 1, 'Unterminated text field: no closing \';\' at the start of a line before the end of the file'));
         push(K_VALUE, text.slice(contentStart, n), Q_TEXT, sl, sc);
       } else {
         push(K_VALUE, text.slice(contentStart, contentEnd), Q_TEXT, sl, sc);
@@ -225,13 +233,13 @@ export function lexCifFlat(text: string): FlatLexResult {
       continue;
     }
     if (!cif2 && (c === CH_LB || c === CH_LC)) {
-      diagnostics.push(diag(sl, sc, line, i - lineStart,
+      report(diag(sl, sc, line, i - lineStart,
         `'${word}' looks like CIF 2.0 list/table syntax; add the '#\\#CIF_2.0' magic line as the first line to use CIF 2.0`,
         'cif2.unsupported', 'warning'));
     }
     push(K_VALUE, word, Q_BARE, sl, sc);
   }
-  return { tokens: toks, cif2, diagnostics, textFields };
+  return { tokens: toks, cif2, diagnostics, omitted, textFields };
 
   function lexQuoted(q: number, sl: number, sc: number): void {
     // CIF 1.1: the closing quote must be followed by whitespace (or end of file), so "it's" inside
@@ -252,7 +260,7 @@ export function lexCifFlat(text: string): FlatLexResult {
       }
       i++;
     }
-    diagnostics.push(diag(sl, sc, line, i - lineStart,
+    report(diag(sl, sc, line, i - lineStart,
       `Unbalanced quote: the ${q === CH_SQ ? 'single' : 'double'} quote opened here is not closed on this line`));
     push(K_VALUE, text.slice(start, i), q === CH_SQ ? Q_SINGLE : Q_DOUBLE, sl, sc);
   }
@@ -271,7 +279,7 @@ export function lexCifFlat(text: string): FlatLexResult {
       if (d === CH_NL || d === CH_CR) newline();
       else i++;
     }
-    diagnostics.push(diag(sl, sc, sl, sc + 3, 'Unterminated triple-quoted string'));
+    report(diag(sl, sc, sl, sc + 3, 'Unterminated triple-quoted string'));
     push(K_VALUE, text.slice(start, n), Q_TRIPLE, sl, sc);
   }
 

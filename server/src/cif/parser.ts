@@ -1,5 +1,6 @@
 // CIF token stream -> syntax tree (blocks, save frames, pairs, loops, CIF2 lists/tables),
 // every node carrying its exact document range. Recovers from every error with a diagnostic.
+import { MAX_DIAGNOSTICS } from '../structure/limits';
 import type { StructureDiagnostic, TextRange } from '../structure/types';
 import {
   K_DATA, K_GLOBAL, K_LIST_CLOSE, K_LIST_OPEN, K_LOOP, K_SAVE, K_SAVE_END, K_STOP, K_TABLE_CLOSE, K_TABLE_KEY,
@@ -58,6 +59,8 @@ export interface CifDocument {
   /** Top-level data_ and global_ blocks in document order. */
   blocks: CifBlock[];
   diagnostics: StructureDiagnostic[];
+  /** Syntax problems beyond MAX_DIAGNOSTICS: counted, not built. */
+  omittedDiagnostics: number;
   textFields: { startLine: number; endLine: number }[];
 }
 
@@ -125,8 +128,15 @@ export function parseCif(text: string): CifDocument {
   let reportedOrphan = false;
 
   const range = (i: number): TextRange => rangeAt(toks, i);
+  let omitted = lex.omitted;
+  /** True (and counted) once the limit is reached: callers then skip building the message. */
+  const full = (): boolean => {
+    if (diagnostics.length < MAX_DIAGNOSTICS) return false;
+    omitted++;
+    return true;
+  };
   const err = (r: TextRange, message: string, code = 'cif.syntax', severity: StructureDiagnostic['severity'] = 'error'): void => {
-    diagnostics.push({ range: r, severity, code, message });
+    if (!full()) diagnostics.push({ range: r, severity, code, message });
   };
   const newBlock = (kind: CifBlock['kind'], t: number): CifBlock => {
     const r = range(t);
@@ -151,6 +161,7 @@ export function parseCif(text: string): CifDocument {
   };
   const register = (c: CifBlock, tag: CifTag, ref: TagRef): void => {
     if (c.index.has(tag.key)) {
+      if (full()) return;
       err(tag.range, `Duplicate data name ${tag.name} in this block; the first value is used`, 'cif.duplicateTag', 'warning');
       return;
     }
@@ -247,14 +258,17 @@ export function parseCif(text: string): CifDocument {
       default: {
         // A value with no data name in front of it (or a stray bracket).
         const v = isValueStart(t) ? parseValue() : (p++, null);
-        const r = v ? v.range : range(t);
-        if (needContainer(t)) err(r, v ? `Value '${abbreviate(v.text)}' has no data name before it` : `Unexpected '${texts[t]}'`);
+        if (!needContainer(t) || full()) break;
+        diagnostics.push({
+          range: v ? v.range : range(t), severity: 'error', code: 'cif.syntax',
+          message: v ? `Value '${abbreviate(v.text)}' has no data name before it` : `Unexpected '${texts[t]}'`,
+        });
         break;
       }
     }
   }
   if (container && block && container !== block) err(container.headerRange, `Save frame save_${container.name} is not closed with save_`);
-  return { cif2: lex.cif2, blocks, diagnostics, textFields: lex.textFields };
+  return { cif2: lex.cif2, blocks, diagnostics, omittedDiagnostics: omitted, textFields: lex.textFields };
 
   function parseValue(): CifValue {
     const t = p++;

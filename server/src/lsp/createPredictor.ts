@@ -1,7 +1,8 @@
-// Chooses the predictor implementation. Until the inference service lands this is the
-// no-model predictor; the LSP layer depends only on the Predictor interface.
-import { NoModelPredictor, type Predictor } from './predictor';
+// The server's predictor: the worker-thread inference service over the configured or shipped
+// model. Without a model it answers every prediction with the no-model error.
+import { InferencePredictor } from './inferencePredictor';
+import type { Predictor } from './predictor';
 
-export function createPredictor(): Predictor {
-  return new NoModelPredictor();
+export function createPredictor(log: (m: string) => void): Predictor {
+  return new InferencePredictor(log);
 }

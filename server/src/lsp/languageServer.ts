@@ -100,7 +100,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   };
 
   async function refreshSettings(): Promise<void> {
-    if (!pullConfiguration) return;
+    if (!pullConfiguration) {
+      // A client without workspace/configuration gets the defaults (and the shipped model).
+      await predictor.configure(settings);
+      return;
+    }
     try {
       const raw: unknown = await connection.workspace.getConfiguration({ section: 'xanes' });
       const next = normalizeSettings(raw);

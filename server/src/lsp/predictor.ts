@@ -34,26 +34,3 @@ export class NoModelError extends Error {
     this.name = 'NoModelError';
   }
 }
-
-/** Used until an inference service is available: every prediction says so, clearly. */
-export class NoModelPredictor implements Predictor {
-  constructor(private readonly detail?: string) {}
-
-  status(): ServerStatus {
-    return { backend: null, model: null, state: 'no model installed', message: new NoModelError(this.detail).message };
-  }
-
-  domains(): PredictionDomain[] | null {
-    return null;
-  }
-
-  async configure(): Promise<void> {}
-
-  async predict(): Promise<PredictResult> {
-    throw new NoModelError(this.detail);
-  }
-
-  onStatus(): void {}
-
-  async dispose(): Promise<void> {}
-}

@@ -51,6 +51,8 @@ export interface Columns {
   width: number;
 }
 
+const MAX_COLUMNS = 10000;
+
 /** Column layout from Properties=species:S:1:pos:R:3:...; undefined when species or pos is missing. */
 export function parseProperties(spec: string): Columns | string {
   const parts = spec.split(':');
@@ -61,7 +63,8 @@ export function parseProperties(spec: string): Columns | string {
   for (let k = 0; k < parts.length; k += 3) {
     const name = parts[k].toLowerCase();
     const count = Number(parts[k + 2]);
-    if (!Number.isInteger(count) || count < 1) return `Properties entry '${parts[k]}' has a bad column count '${parts[k + 2]}'`;
+    // A column count is small; 1e23 would make every line "too short" and the column arrays absurd.
+    if (!Number.isInteger(count) || count < 1 || count > MAX_COLUMNS) return `Properties entry '${parts[k]}' has a bad column count '${parts[k + 2]}'`;
     if (name === 'species' || (name === 'z' && species < 0 && parts[k + 1].toUpperCase() === 'I')) species = col;
     if (name === 'pos' && count === 3) pos = col;
     col += count;

@@ -1,0 +1,137 @@
+// Predictor backed by the model/ inference service (a worker thread running TensorFlow.js):
+// resolves the configured or shipped model, reads its domains for coverage diagnostics, builds
+// the absorber graph and turns the network's output into a PredictResult.
+import path from 'node:path';
+import { buildAbsorberGraph } from '../graph/build';
+import type { PredictionDomain, PredictResult, ServerStatus } from '../lsp_ext';
+import type { BackendPreference } from '../model/backend';
+import { InferenceService } from '../model/inferenceService';
+import type { ModelMetadata } from '../model/metadata';
+import { readMetadata } from '../model/modelFiles';
+import { resolveModelDir } from '../model/modelLocation';
+import { findDomain, uncoveredError } from '../model/predictor';
+import { NoModelError, type PredictJob, type Predictor } from './predictor';
+import type { XanesSettings } from './settings';
+
+interface Loaded {
+  dir: string;
+  metadata: ModelMetadata;
+  service: InferenceService;
+  backend: string | null;
+}
+
+export class InferencePredictor implements Predictor {
+  private loaded: Loaded | null = null;
+  private current: ServerStatus = { backend: null, model: null, state: 'starting' };
+  private readonly listeners: ((s: ServerStatus) => void)[] = [];
+  private configuredKey = '';
+
+  /** `modelsRoot`: the extension's models/ folder (dist/../models in the bundle). */
+  constructor(private readonly log: (m: string) => void, private readonly modelsRoot = path.resolve(__dirname, '..', 'models')) {}
+
+  status(): ServerStatus {
+    return this.current;
+  }
+
+  domains(): PredictionDomain[] | null {
+    return this.loaded ? this.loaded.metadata.domains.map(toDomain) : null;
+  }
+
+  onStatus(listener: (s: ServerStatus) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async configure(settings: XanesSettings): Promise<void> {
+    const key = `${settings.modelPath}\u0000${settings.backend}`;
+    if (key === this.configuredKey) return;
+    this.configuredKey = key;
+    await this.unload();
+    let dir: string;
+    let metadata: ModelMetadata;
+    try {
+      dir = resolveModelDir(settings.modelPath || undefined, this.modelsRoot);
+      metadata = readMetadata(dir);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      this.setStatus({ backend: null, model: null, state: 'no model installed', message: new NoModelError(detail).message });
+      return;
+    }
+    const service = new InferenceService({ modelDir: dir, backend: settings.backend as BackendPreference });
+    this.loaded = { dir, metadata, service, backend: null };
+    this.setStatus({ backend: null, model: metadata.name, state: 'loading model' });
+    // Loading happens in the worker; the server answers other requests meanwhile.
+    void service.info().then(
+      (info) => {
+        if (this.loaded?.service !== service) return;
+        this.loaded.backend = info.backend;
+        this.setStatus({ backend: info.backend, model: info.name, state: 'ready', message: info.fallbacks.join('; ') || undefined });
+      },
+      (err: unknown) => {
+        if (this.loaded?.service !== service) return;
+        this.log(`model ${dir} failed to load: ${String(err)}`);
+        this.setStatus({ backend: null, model: metadata.name, state: 'failed to load', message: String(err) });
+      },
+    );
+  }
+
+  async predict(job: PredictJob): Promise<PredictResult> {
+    const loaded = this.loaded;
+    if (!loaded) throw new NoModelError(this.current.message);
+    const { metadata, service } = loaded;
+    const site = job.structure.sites[job.siteIndex];
+    const domain = job.domain ? metadata.domains.find((d) => d.id === job.domain) : findDomain(metadata, site.element);
+    if (!domain) throw uncoveredError(metadata, `${site.element} K-edge spectra`);
+    const started = Date.now();
+    const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
+    const [prediction] = await service.predict([graph], [domain.id]);
+    const heads = prediction.attention.length;
+    return {
+      uri: job.uri,
+      block: job.block,
+      siteIndex: job.siteIndex,
+      blockName: job.blockName,
+      label: site.label,
+      element: site.element,
+      multiplicity: job.structure.orbits[site.orbit]?.length ?? 1,
+      absorberRange: site.range,
+      domain: toDomain(domain),
+      energies: prediction.energies,
+      mu: prediction.mu,
+      std: prediction.std,
+      heads,
+      neighbours: graph.neighbours.map((n, i) => ({
+        rank: i + 1,
+        element: n.element,
+        label: n.virtual ? '' : job.structure.sites[n.siteIndex]?.label ?? '',
+        distance: n.distance,
+        siteIndex: n.siteIndex,
+        image: n.image,
+        range: n.range,
+        virtual: n.virtual,
+        scores: prediction.attention.map((head) => head[i] ?? 0),
+      })),
+      model: { name: metadata.name, version: metadata.version, path: loaded.dir },
+      backend: loaded.backend ?? 'unknown',
+      timingMs: Date.now() - started,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.unload();
+  }
+
+  private async unload(): Promise<void> {
+    const l = this.loaded;
+    this.loaded = null;
+    if (l) await l.service.dispose().catch(() => undefined);
+  }
+
+  private setStatus(s: ServerStatus): void {
+    this.current = s;
+    for (const l of this.listeners) l(s);
+  }
+}
+
+function toDomain(d: { id: string; element: string; edge: string; method: string }): PredictionDomain {
+  return { id: d.id, element: d.element, edge: d.edge, method: d.method };
+}
