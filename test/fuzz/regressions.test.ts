@@ -114,3 +114,16 @@ test('extended XYZ Properties with a column count of 1e23 is a diagnostic, not a
   assert.match(doc.diagnostics[0].message, /bad column count '1e23'/);
   assert.deepEqual(doc.blocks[0].structure?.sites.map((s) => s.element), ['Fe']);
 });
+
+test('a 1e308 Å coordinate off a partly periodic cell is refused, not looped over forever (fuzz case 92224)', () => {
+  const text = '3\nLattice="7.107 0 0 -0.9 5.044 0 0.036 0.96 8.094" Properties=species:S:1:pos:R:3 pbc="T F T"\n' +
+    'Cu 1.5 2.5 2.9\nO 0.09 1e308 1.08\nO 1.5 0.6 2.9\n';
+  const doc = parseDocument(text, 'xyz');
+  assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.range.start.line]), [['coord.range', 3]]);
+  const s = doc.blocks[0].structure;
+  assert.deepEqual(s?.sites.map((x) => x.element), ['Cu', 'O']);
+  assert.deepEqual(checkDocument(text, 'xyz').problems, []);
+  const cif = parseDocument(`data_x\n${CELL}loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nCu1 0 0 0\nO1 0.5 -1e300 0\n`, 'cif');
+  assert.deepEqual(cif.diagnostics.map((d) => d.code), ['coord.range']);
+  assert.equal(cif.blocks[0].structure?.sites.length, 1);
+});

@@ -1,6 +1,7 @@
 // A parsed CIF data block -> Structure: cell, atom sites, symmetry operators, expansion to the
 // full cell, and the consistency checks. Every problem becomes a diagnostic; nothing throws.
 import { checkStructure, degenerateCell } from '../structure/checks';
+import { MAX_COORDINATE } from '../structure/limits';
 import { expandSites, type AsymmetricSite } from '../structure/expand';
 import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
 import { elementFromLabel } from '../structure/species';
@@ -180,6 +181,10 @@ function coordinatesOf(coords: CifValue[][], r: number, report: Reporter): Vec3 
     const m = numericValue(v);
     if (!m) {
       report(v.range, 'error', 'coord.nonnumeric', `Coordinate '${v.text}' is not a number; this atom site is skipped`);
+      return undefined;
+    }
+    if (Math.abs(m.value) > MAX_COORDINATE) {
+      report(v.range, 'error', 'coord.range', `Coordinate ${v.text} is out of range (beyond ±${MAX_COORDINATE}); this atom site is skipped`);
       return undefined;
     }
     out[k] = m.value;

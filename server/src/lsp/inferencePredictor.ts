@@ -13,6 +13,9 @@ import { findDomain, uncoveredError } from '../model/predictor';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
+/** Per-request models kept loaded besides the configured one. */
+const MAX_EXTRA_MODELS = 3;
+
 interface Loaded {
   dir: string;
   metadata: ModelMetadata;
@@ -21,7 +24,11 @@ interface Loaded {
 }
 
 export class InferencePredictor implements Predictor {
+  /** The configured (or shipped) model: status, coverage diagnostics, default predictions. */
   private loaded: Loaded | null = null;
+  /** Models named per request (PredictParams.modelPath), most recent last; a few kept warm. */
+  private readonly extra = new Map<string, Loaded>();
+  private backendPref: BackendPreference = 'auto';
   private current: ServerStatus = { backend: null, model: null, state: 'starting' };
   private readonly listeners: ((s: ServerStatus) => void)[] = [];
   private configuredKey = '';
@@ -46,6 +53,7 @@ export class InferencePredictor implements Predictor {
     if (key === this.configuredKey) return;
     this.configuredKey = key;
     await this.unload();
+    this.backendPref = settings.backend as BackendPreference;
     let dir: string;
     let metadata: ModelMetadata;
     try {
@@ -56,7 +64,7 @@ export class InferencePredictor implements Predictor {
       this.setStatus({ backend: null, model: null, state: 'no model installed', message: new NoModelError(detail).message });
       return;
     }
-    const service = new InferenceService({ modelDir: dir, backend: settings.backend as BackendPreference });
+    const service = new InferenceService({ modelDir: dir, backend: this.backendPref });
     this.loaded = { dir, metadata, service, backend: null };
     this.setStatus({ backend: null, model: metadata.name, state: 'loading model' });
     // Loading happens in the worker; the server answers other requests meanwhile.
@@ -74,8 +82,8 @@ export class InferencePredictor implements Predictor {
     );
   }
 
-  async predict(job: PredictJob): Promise<PredictResult> {
-    const loaded = this.loaded;
+  async predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult> {
+    const loaded = job.modelPath ? this.modelAt(path.resolve(job.modelPath)) : this.loaded;
     if (!loaded) throw new NoModelError(this.current.message);
     const { metadata, service } = loaded;
     const site = job.structure.sites[job.siteIndex];
@@ -83,7 +91,8 @@ export class InferencePredictor implements Predictor {
     if (!domain) throw uncoveredError(metadata, `${site.element} K-edge spectra`);
     const started = Date.now();
     const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
-    const [prediction] = await service.predict([graph], [domain.id]);
+    const [prediction] = await service.predict([graph], [domain.id], signal);
+    if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const heads = prediction.attention.length;
     return {
       uri: job.uri,
@@ -118,6 +127,33 @@ export class InferencePredictor implements Predictor {
 
   async dispose(): Promise<void> {
     await this.unload();
+    for (const l of this.extra.values()) await l.service.dispose().catch(() => undefined);
+    this.extra.clear();
+  }
+
+  /** A model named by a request; its metadata errors (bad JSON, missing files) surface as NoModel. */
+  private modelAt(dir: string): Loaded {
+    if (this.loaded?.dir === dir) return this.loaded;
+    const hit = this.extra.get(dir);
+    if (hit) {
+      this.extra.delete(dir);
+      this.extra.set(dir, hit);
+      return hit;
+    }
+    let metadata: ModelMetadata;
+    try {
+      metadata = readMetadata(dir);
+    } catch (err) {
+      throw new NoModelError(err instanceof Error ? err.message : String(err));
+    }
+    const loaded: Loaded = { dir, metadata, service: new InferenceService({ modelDir: dir, backend: this.backendPref }), backend: null };
+    this.extra.set(dir, loaded);
+    if (this.extra.size > MAX_EXTRA_MODELS) {
+      const [oldest, old] = this.extra.entries().next().value as [string, Loaded];
+      this.extra.delete(oldest);
+      void old.service.dispose().catch(() => undefined);
+    }
+    return loaded;
   }
 
   private async unload(): Promise<void> {

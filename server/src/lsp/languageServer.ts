@@ -189,8 +189,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   // Registered by method name: vscode-languageserver bundles its own copy of the protocol
   // package, whose RequestType is nominally distinct from the one lsp_ext.ts imports.
   connection.onRequest(SitesRequest.method, (p: SitesParams): Promise<AbsorbingSiteInfo[]> => handleSites(deps, p.uri));
-  connection.onRequest(PredictRequest.method, (p: PredictParams): Promise<PredictResult> => handlePredict(deps, p));
-  connection.onRequest(PredictAllRequest.method, (p: PredictAllParams): Promise<PredictAllResult> => handlePredictAll(deps, p));
+  connection.onRequest(PredictRequest.method, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token));
+  connection.onRequest(PredictAllRequest.method, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token));
 
   connection.onShutdown(async () => {
     cache.dispose();

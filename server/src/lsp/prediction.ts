@@ -1,7 +1,8 @@
 // xanes/sites, xanes/predict and xanes/predictAll: resolve the request to a parsed block and
 // site, then hand the structure to the predictor. Every failure becomes a ResponseError with a
 // message a scientist can act on.
-import { ResponseError } from 'vscode-languageserver';
+import { type CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { CancelledError } from '../model/inferenceService';
 import {
   type AbsorbingSiteInfo,
   type PredictAllParams,
@@ -34,11 +35,21 @@ export async function handleSites(deps: PredictionDeps, uri: string): Promise<Ab
 function toResponseError(err: unknown): ResponseError<void> {
   if (err instanceof ResponseError) return err;
   if (err instanceof NoModelError) return new ResponseError(XanesErrorCodes.NoModel, err.message);
+  if (err instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'XANES prediction cancelled');
   const message = err instanceof Error ? err.message : String(err);
   return new ResponseError(XanesErrorCodes.PredictionFailed, `XANES prediction failed: ${message}`);
 }
 
-export async function handlePredict(deps: PredictionDeps, params: PredictParams): Promise<PredictResult> {
+/** An AbortSignal that follows the LSP cancellation token (cancelled requests never reach the worker). */
+function abortSignal(token?: CancellationToken): AbortSignal | undefined {
+  if (!token) return undefined;
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  else token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
+
+export async function handlePredict(deps: PredictionDeps, params: PredictParams, token?: CancellationToken): Promise<PredictResult> {
   try {
     const entry = await requireEntry(deps, params.uri);
     const block = entry.doc.blocks[params.block];
@@ -55,7 +66,7 @@ export async function handlePredict(deps: PredictionDeps, params: PredictParams)
         `Site ${params.siteIndex} does not exist in block "${block.name}" (${structure.sites.length} atoms); the document may have changed.`,
       );
     }
-    return await deps.predictor().predict({
+    const result = await deps.predictor().predict({
       uri: params.uri,
       block: params.block,
       blockName: block.name,
@@ -63,13 +74,16 @@ export async function handlePredict(deps: PredictionDeps, params: PredictParams)
       siteIndex: params.siteIndex,
       modelPath: params.modelPath,
       domain: params.domain,
-    });
+    }, abortSignal(token));
+    // A job shared with an identical request may finish after this one was cancelled.
+    if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'XANES prediction cancelled');
+    return result;
   } catch (err) {
     throw toResponseError(err);
   }
 }
 
-export async function handlePredictAll(deps: PredictionDeps, params: PredictAllParams): Promise<PredictAllResult> {
+export async function handlePredictAll(deps: PredictionDeps, params: PredictAllParams, token?: CancellationToken): Promise<PredictAllResult> {
   let sites: AbsorbingSiteInfo[];
   try {
     sites = (await handleSites(deps, params.uri)).filter((s) => s.block === params.block);
@@ -80,11 +94,11 @@ export async function handlePredictAll(deps: PredictionDeps, params: PredictAllP
   const failures: PredictAllResult['failures'] = [];
   for (const site of sites) {
     try {
-      results.push(await handlePredict(deps, { uri: params.uri, block: params.block, siteIndex: site.siteIndex, modelPath: params.modelPath }));
+      results.push(await handlePredict(deps, { uri: params.uri, block: params.block, siteIndex: site.siteIndex, modelPath: params.modelPath }, token));
     } catch (err) {
       const e = toResponseError(err);
       // Without a model every site would fail the same way: one clear error beats N failures.
-      if (e.code === XanesErrorCodes.NoModel) throw e;
+      if (e.code === XanesErrorCodes.NoModel || e.code === LSPErrorCodes.RequestCancelled) throw e;
       failures.push({ siteIndex: site.siteIndex, label: site.label, element: site.element, message: e.message });
     }
   }

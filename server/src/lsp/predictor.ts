@@ -20,7 +20,8 @@ export interface Predictor {
   domains(): PredictionDomain[] | null;
   /** Applies backend/model settings; may start loading a model. */
   configure(settings: XanesSettings): Promise<void>;
-  predict(job: PredictJob): Promise<PredictResult>;
+  /** Rejects with model/inferenceService's CancelledError when `signal` aborts first. */
+  predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult>;
   onStatus(listener: (s: ServerStatus) => void): void;
   dispose(): Promise<void>;
 }

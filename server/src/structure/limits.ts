@@ -6,3 +6,10 @@
  * cannot show them anyway. Beyond the limit problems are only counted.
  */
 export const MAX_DIAGNOSTICS = 1000;
+
+/**
+ * Largest coordinate (Å, or cell fractions) taken from a file. Nothing real is 100 km wide, and
+ * numbers like 1e308 lose every digit in frac ↔ Cartesian conversion: periodic-image loops
+ * over such values (x + 1 === x) would never end.
+ */
+export const MAX_COORDINATE = 1e6;

@@ -1,5 +1,6 @@
 // Plain and extended XYZ: one StructureBlock per frame. Atom ranges are whole lines.
 import { checkStructure, degenerateCell } from '../structure/checks';
+import { MAX_COORDINATE } from '../structure/limits';
 import { cartToFrac, fracToCart, latticeFromMatrix } from '../structure/lattice';
 import { wrap01 } from '../structure/linalg';
 import { elementFromSpecies } from '../structure/species';
@@ -145,6 +146,10 @@ function frameStructure(
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
       const written = [0, 1, 2].map((k) => field(text, columns.pos + k)).join(' ');
       report(range, 'error', 'coord.nonnumeric', `Coordinates '${written}' are not three numbers; atom skipped`);
+      continue;
+    }
+    if (Math.max(Math.abs(x), Math.abs(y), Math.abs(z)) > MAX_COORDINATE) {
+      report(range, 'error', 'coord.range', `Coordinates ${x} ${y} ${z} are out of range (beyond ±${MAX_COORDINATE} Å); atom skipped`);
       continue;
     }
     const sp = field(text, columns.species);
