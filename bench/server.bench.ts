@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { loadTf } from '../server/src/model/backend';
-import { SERVER_JS, ROOT, startServer, type Harness } from '../test/robustness/lspHarness';
+import { SERVER, ROOT, startServer, type TestServer as Harness } from '../test/lsp/lspClient';
 import { p1Cif } from './generate';
 import { emit, median, round, runsFor, type BenchRow } from './lib';
 import { writePaperModel } from './paperModel';
@@ -41,8 +41,8 @@ async function clickRows(h: Harness, uri: string, label: string, modelPath: stri
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  if (!fs.existsSync(SERVER_JS)) {
-    emit([{ group: 'server', name: 'language server', value: null, unit: 'ms', runs: 0, note: `${SERVER_JS} not built (npm run build)` }]);
+  if (!fs.existsSync(SERVER)) {
+    emit([{ group: 'server', name: 'language server', value: null, unit: 'ms', runs: 0, note: `${SERVER} not built (npm run build)` }]);
     return;
   }
   const { tf } = await loadTf('cpu');
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const uri = bigUri.replace('.cif', `-${i}.cif`);
       const t0 = performance.now();
-      const d = h.nextDiagnostics(uri, 60000);
+      const d = h.nextDiagnostics(uri, { timeoutMs: 60000 });
       await h.open(uri, big);
       await d;
       openTimes.push(performance.now() - t0);

@@ -1,10 +1,11 @@
-// Bundles the extension, language server, CLI, inference worker and webview with esbuild.
+// Bundles the extension, language server, CLI, inference and training workers and webview with esbuild.
 //   node scripts/build.mjs [--watch] [--production]
 // Everything the extension needs at run time lands in dist/, so the .vsix ships no node_modules.
 import { build, context } from 'esbuild';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tfjsEsmPlugin } from './esbuild-tfjs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -39,6 +40,16 @@ const targets = [
 ];
 if (existsSync(path.join(root, 'server/src/model/worker.ts'))) {
   targets.push({ ...nodeCommon, entryPoints: ['server/src/model/worker.ts'], outfile: 'dist/worker.js', external: nativeTf });
+}
+// Training needs tfjs-core's gradient registry, which only its ES modules carry (esbuild-tfjs.mjs).
+if (existsSync(path.join(root, 'server/src/training/worker.ts'))) {
+  targets.push({
+    ...nodeCommon,
+    entryPoints: ['server/src/training/worker.ts'],
+    outfile: 'dist/trainWorker.js',
+    external: nativeTf,
+    plugins: [tfjsEsmPlugin],
+  });
 }
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {
   targets.push({

@@ -1,4 +1,5 @@
-// Extension entry (dist/extension.js): output channel, status bar, commands, language client.
+// Extension entry (dist/extension.js): output channel, status bar, commands (prediction, panel,
+// attention, training), language client.
 // Commands are registered before the client starts so a lens click during start-up is not lost.
 import * as vscode from 'vscode';
 import { StatusNotification, type ServerStatus } from '../../server/src/lsp_ext';
@@ -7,6 +8,7 @@ import type { XanesApi, XanesContext } from './context';
 import { createLanguageClient } from './languageClient';
 import { createResultSink } from './resultSink';
 import { createStatusBar } from './statusBar';
+import { registerTrainingCommands } from './training/commands';
 
 let current: XanesContext | undefined;
 
@@ -18,6 +20,7 @@ export function activate(extension: vscode.ExtensionContext): XanesApi {
   current = ctx;
   extension.subscriptions.push(output, statusBar.item);
   registerCommands(ctx);
+  registerTrainingCommands(extension, output);
 
   const ready = client.start().then(() => {
     extension.subscriptions.push(

@@ -136,7 +136,7 @@ test('edits are re-parsed: the latest version wins and diagnostics follow', asyn
     textDocument: { uri, version: 2 },
     contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'Fe1 Fe' }],
   });
-  const v3 = server.nextDiagnostics(uri, 3);
+  const v3 = server.nextDiagnostics(uri, { version: 3 });
   await conn.sendNotification('textDocument/didChange', {
     textDocument: { uri, version: 3 },
     contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'Zz1 Zz' }],

@@ -10,10 +10,10 @@ import { loadTf } from '../../server/src/model/backend';
 import { METADATA_FILE, memberFileName } from '../../server/src/model/modelFiles';
 import { tempDir, writeSmallModel } from '../fixtures/models/fixtures';
 import { p1Cif } from '../../bench/generate';
-import { CancellationTokenSource, SERVER_JS, startServer, type Harness } from './lspHarness';
+import { CancellationTokenSource, SERVER, startServer, type TestServer as Harness } from '../lsp/lspClient';
 
-const built = fs.existsSync(SERVER_JS);
-const skip = built ? false : `${SERVER_JS} not built`;
+const built = fs.existsSync(SERVER);
+const skip = built ? false : `${SERVER} not built`;
 
 const URI = 'file:///robustness/sites.cif';
 /** 64 atoms; the Cu and Fe ones are absorbing sites the small test model covers. */

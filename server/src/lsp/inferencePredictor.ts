@@ -131,6 +131,12 @@ export class InferencePredictor implements Predictor {
     this.extra.clear();
   }
 
+  async killWorkers(): Promise<number> {
+    const services = [...(this.loaded ? [this.loaded.service] : []), ...[...this.extra.values()].map((l) => l.service)];
+    const killed = await Promise.all(services.map((s) => s.terminateWorker()));
+    return killed.filter(Boolean).length;
+  }
+
   /** A model named by a request; its metadata errors (bad JSON, missing files) surface as NoModel. */
   private modelAt(dir: string): Loaded {
     if (this.loaded?.dir === dir) return this.loaded;

@@ -35,6 +35,9 @@ import type { Predictor } from './predictor';
 import { DEFAULT_SETTINGS, normalizeSettings, type XanesSettings } from './settings';
 import { toDocumentSymbols, toFoldingRanges } from './symbols';
 
+/** Robustness-test request (XANES_TEST_HOOKS=1 only): terminate the inference worker as a crash would. */
+export const KILL_WORKER_METHOD = 'xanes/test/killWorker';
+
 export interface LanguageServerOptions {
   createPredictor(log: (m: string) => void): Predictor;
   debounceMs?: number;
@@ -191,6 +194,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onRequest(SitesRequest.method, (p: SitesParams): Promise<AbsorbingSiteInfo[]> => handleSites(deps, p.uri));
   connection.onRequest(PredictRequest.method, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token));
   connection.onRequest(PredictAllRequest.method, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token));
+
+  // Test hooks exist only when the test harness asks for them: never in an editor session.
+  if (process.env.XANES_TEST_HOOKS === '1') {
+    connection.onRequest(KILL_WORKER_METHOD, async (): Promise<{ killed: number }> => ({ killed: (await predictor.killWorkers?.()) ?? 0 }));
+  }
 
   connection.onShutdown(async () => {
     cache.dispose();

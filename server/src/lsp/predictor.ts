@@ -24,6 +24,8 @@ export interface Predictor {
   predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult>;
   onStatus(listener: (s: ServerStatus) => void): void;
   dispose(): Promise<void>;
+  /** Test hook (XANES_TEST_HOOKS=1): terminate the inference worker(s) as a crash would; returns how many. */
+  killWorkers?(): Promise<number>;
 }
 
 export class NoModelError extends Error {

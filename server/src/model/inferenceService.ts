@@ -123,6 +123,17 @@ export class InferenceService {
     if (s) await s.worker.terminate();
   }
 
+  /**
+   * Test hook (robustness suite): end the worker thread from outside, exactly as a crash would;
+   * the job in flight fails and the next request starts a new worker. False when none runs.
+   */
+  async terminateWorker(): Promise<boolean> {
+    const s = this.state;
+    if (!s) return false;
+    await s.worker.terminate();
+    return true;
+  }
+
   private cancelWaiter(job: Job, waiter: Waiter): void {
     const i = job.waiters.indexOf(waiter);
     if (i < 0) return;
