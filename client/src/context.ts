@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PredictAllResult, PredictResult, ServerStatus } from '../../server/src/lsp_ext';
+import type { DecorationState } from './decorations';
 
 /** Where prediction results go: the spectrum panel and attention decorations, or a text log. */
 export interface ResultSink {
@@ -19,8 +20,12 @@ export interface XanesContext {
   status: ServerStatus | null;
 }
 
-/** What activate() returns: lets tests (and other extensions) wait for the server. */
+/** What activate() returns: lets tests (and other extensions) wait for the server and read state. */
 export interface XanesApi {
   ready: Promise<void>;
   status(): ServerStatus | null;
+  /** The status bar item's text, e.g. "$(pulse) XANES: mem-xanes-v1 · wasm". */
+  statusBarText(): string;
+  /** Attention decorations currently painted on the editors of a document. */
+  attentionDecorations(uri: string): DecorationState;
 }

@@ -16,7 +16,8 @@ export function activate(extension: vscode.ExtensionContext): XanesApi {
   const output = vscode.window.createOutputChannel('XANES Lens', { log: true });
   const statusBar = createStatusBar();
   const client = createLanguageClient(extension, output);
-  const ctx: XanesContext = { extension, client, output, results: createResultSink(extension, output), status: null };
+  const results = createResultSink(extension, output);
+  const ctx: XanesContext = { extension, client, output, results, status: null };
   current = ctx;
   extension.subscriptions.push(output, statusBar.item);
   registerCommands(ctx);
@@ -31,7 +32,12 @@ export function activate(extension: vscode.ExtensionContext): XanesApi {
     );
   });
   ready.catch((err: unknown) => output.appendLine(`XANES Lens language server failed to start: ${String(err)}`));
-  return { ready, status: () => ctx.status };
+  return {
+    ready,
+    status: () => ctx.status,
+    statusBarText: () => statusBar.item.text,
+    attentionDecorations: (uri) => results.decorations.state(uri),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,16 +1,20 @@
 // Prediction results go to the spectrum panel, the attention decorations on the structure
 // file, and a one-paragraph log in the output channel.
 import type * as vscode from 'vscode';
-import { registerAttentionDecorations } from './decorations';
+import { type AttentionDecorationsApi, registerAttentionDecorations } from './decorations';
 import type { ResultSink } from './context';
 import { outputResultSink } from './outputResults';
 import { registerSpectrumPanel } from './panel';
 
-export function createResultSink(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ResultSink {
+export function createResultSink(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+): ResultSink & { decorations: AttentionDecorationsApi } {
   const log = outputResultSink(output);
   const panel = registerSpectrumPanel(context);
   const decorations = registerAttentionDecorations(context);
   return {
+    decorations,
     showSite(result) {
       log.showSite(result);
       panel.show([result], { uri: result.uri });

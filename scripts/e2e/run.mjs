@@ -105,7 +105,66 @@ async function runSuite(browser, port) {
   return code;
 }
 
-/** The real UI: open rutile.cif through Quick Open and wait for the lens text to render. */
+/** Quick Open a workspace file and wait for its editor tab. */
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 20_000 });
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 20_000 });
+}
+
+/** Runs a command by its palette title (best effort: layout commands only). */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 20_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  try {
+    await row.waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Enter');
+    return true;
+  } catch {
+    await page.keyboard.press('Escape');
+    log(`UI: no command "${title}" here`);
+    return false;
+  }
+}
+
+/** The spectrum panel's content frame: VS Code nests it in iframe.webview > #active-frame. */
+async function spectrumFrame(page, timeout) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const frames = page.locator('iframe.webview');
+    const n = await frames.count();
+    for (let i = 0; i < n; i++) {
+      const inner = frames.nth(i).contentFrame().locator('#active-frame').contentFrame();
+      if (await inner.locator('[data-testid="chart"]').count().catch(() => 0)) return inner;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the spectrum panel did not appear');
+}
+
+/** Non-transparent pixels of the panel's chart canvas (0 when chart.js drew nothing). */
+function paintedPixels(frame) {
+  return frame.locator('[data-testid="chart"]').evaluate((c) => {
+    const ctx = c.getContext('2d');
+    if (!ctx || c.width === 0 || c.height === 0) return 0;
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  });
+}
+
+/**
+ * The real UI: the rutile lens renders; then the scientist's flow on tenorite: click the Cu1
+ * lens → the spectrum panel opens beside the editor with a drawn chart → the neighbour rows are
+ * decorated → hovering one shows the attention scores; the training commands are in the palette.
+ */
 async function driveUi(browser, port) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
@@ -113,16 +172,81 @@ async function driveUi(browser, port) {
     await page.goto(workbenchUrl(port, [['extensionDevelopmentPath', remote(root)]]));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ timeout: 20_000 });
-    await page.keyboard.type('rutile.cif');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'rutile.cif');
     const lens = page.locator('.codelens-decoration a', { hasText: 'Predict K-edge XANES (Ti1, ×2)' });
     await lens.waitFor({ timeout: 60_000 });
     await page.locator('.codelens-decoration a', { hasText: 'Predict all sites (1)' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'editor.png');
     log('UI: code lens "Predict K-edge XANES (Ti1, ×2)" visible; screenshot test-artifacts/editor.png');
+
+    // Room for the editor and the panel side by side: no chat, no explorer.
+    if (!(await runCommand(page, 'View: Hide Secondary Side Bar'))) await runCommand(page, 'View: Close Secondary Side Bar');
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await quickOpen(page, 'tenorite.cif');
+    const cuLens = page.locator('.codelens-decoration a', { hasText: 'Predict K-edge XANES (Cu1, ×4)' });
+    await cuLens.waitFor({ timeout: 60_000 });
+    // The model loads in the server's worker: wait for the status bar to say which one.
+    await page.locator('.statusbar-item', { hasText: /XANES: .+ · / }).first().waitFor({ timeout: 60_000 });
+    // An open hover or suggestion covers the lens: close it and move the mouse away first.
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 450);
+    await cuLens.click();
+    const frame = await spectrumFrame(page, 90_000);
+    const item = frame.locator('[data-testid="spectrum-item"]', { hasText: 'Cu1' });
+    await item.first().waitFor({ timeout: 30_000 });
+    const itemText = (await item.first().innerText()).replace(/\s+/g, ' ');
+    let pixels = 0;
+    for (let i = 0; i < 40 && pixels === 0; i++) {
+      pixels = await paintedPixels(frame);
+      if (pixels === 0) await page.waitForTimeout(250);
+    }
+    if (pixels === 0) throw new Error('the chart canvas is blank');
+    log(`UI: panel lists "${itemText}"; chart canvas has ${pixels} painted pixels`);
+
+    // The "attention 0.123" labels are CSS ::after content of these spans (no DOM text).
+    const decorated = page.locator('.view-lines span[class*="ced-"]');
+    try {
+      await decorated.first().waitFor({ state: 'attached', timeout: 30_000 });
+    } catch (err) {
+      const html = await page.locator('.view-lines .view-line', { hasText: /^O1\s/ }).first().evaluate((e) => e.outerHTML).catch(() => '');
+      log(`decorations not found; the O1 line is ${html}`);
+      throw err;
+    }
+    const decoratedCount = await decorated.count();
+    if (decoratedCount < 2) throw new Error(`expected decorations on the Cu1 and O1 rows, found ${decoratedCount}`);
+    const labels = (await decorated.evaluateAll((els) => els.map((el) => getComputedStyle(el, '::after').content)))
+      .filter((c) => /attention/.test(c));
+    if (labels.length < 2) throw new Error(`expected attention labels on the Cu1 and O1 rows, found ${JSON.stringify(labels)}`);
+    log(`UI: attention decorations in the editor: ${labels.join(', ')}`);
+    await page.mouse.move(5, 450);
+    await screenshot(page, 'vscode-panel.png');
+
+    // Hover the O1 row's label: the attention hover joins the language server's atom hover.
+    const oRow = page.locator('.view-lines .view-line', { hasText: /^O1\s/ }).first();
+    await oRow.locator('span', { hasText: 'O1' }).first().hover();
+    const hover = page.locator('.monaco-hover-content', { hasText: 'XANES attention' });
+    await hover.first().waitFor({ timeout: 20_000 });
+    const hoverText = (await hover.first().innerText()).replace(/\s+/g, ' ');
+    if (!/h1 raw/.test(hoverText)) throw new Error(`hover without per-head scores: ${hoverText.slice(0, 300)}`);
+    log('UI: hover on O1 shows "XANES attention" with per-head scores');
+    await page.waitForTimeout(800); // the hover fades in
+    await screenshot(page, 'vscode-hover.png');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(5, 450);
+
+    // The training commands are reachable from the command palette.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 20_000 });
+    const found = [];
+    for (const title of ['XANES: Evaluate Model…', 'XANES: Fine-tune on Experimental Spectra…', 'XANES: Train Model…']) {
+      await input.fill(`>${title.replace('…', '')}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+      found.push(title);
+    }
+    await screenshot(page, 'vscode-palette.png');
+    await page.keyboard.press('Escape');
+    log(`UI: palette lists ${found.join(', ')}`);
     return 0;
   } catch (err) {
     log(`UI check failed: ${err.message}`);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
 
 /** it() blocks in test/e2e/suite/extension.e2e.ts; a silently skipped test must fail here. */
-const EXPECTED_E2E_TESTS = 7;
+const EXPECTED_E2E_TESTS = 14;
 
-test('extension suite passes inside a real VS Code, and the lens renders in the UI', { timeout: 400_000 }, async () => {
+test('extension suite passes inside a real VS Code; in the UI a lens click opens the panel, decorates and hovers attention', { timeout: 400_000 }, async () => {
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts/e2e/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -21,4 +21,16 @@ test('extension suite passes inside a real VS Code, and the lens renders in the 
   assert.equal(Number(passing[1]), EXPECTED_E2E_TESTS);
   assert.doesNotMatch(out, /\d+ failing/);
   assert.match(out, /UI: code lens "Predict K-edge XANES \(Ti1, ×2\)" visible/);
+  // The clicked lens: the panel lists the Cu1 spectrum and its chart has pixels on it.
+  const panel = /UI: panel lists "([^"]*)"; chart canvas has (\d+) painted pixels/.exec(out);
+  assert.ok(panel, `no panel line in the UI output:\n${tail}`);
+  assert.match(panel[1], /^Cu1 \(Cu ×4\) tenorite\.cif · CuO_tenorite · /);
+  assert.ok(Number(panel[2]) > 1000, `chart canvas nearly blank (${panel[2]} pixels)`);
+  // Both atom_site rows carry an attention label; the two shares sum to 1 (mean over heads).
+  const labels = [...out.matchAll(/"\s*attention (\d\.\d{3}) \(Σ(\d+)\)"/g)];
+  assert.equal(labels.length, 2, `attention labels: ${labels.map((m) => m[0]).join(', ')}`);
+  assert.ok(Math.abs(labels.reduce((a, m) => a + Number(m[1]), 0) - 1) < 0.002);
+  assert.equal(labels.reduce((a, m) => a + Number(m[2]), 0), 20, 'the rows account for all 20 neighbours');
+  assert.match(out, /UI: hover on O1 shows "XANES attention" with per-head scores/);
+  assert.match(out, /UI: palette lists XANES: Evaluate Model…, XANES: Fine-tune on Experimental Spectra…, XANES: Train Model…/);
 });

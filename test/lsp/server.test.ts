@@ -167,3 +167,8 @@ test('garbage never kills the server', async () => {
   assert.equal(sites.length, 1);
   assert.equal(server.process.exitCode, null);
 });
+
+test('the xanes/test/killWorker hook does not exist without XANES_TEST_HOOKS=1', async () => {
+  await assert.rejects(server.connection.sendRequest('xanes/test/killWorker', {}), (e: { code: number }) => e.code === -32601);
+  assert.equal(server.process.exitCode, null);
+});

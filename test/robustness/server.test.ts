@@ -23,13 +23,22 @@ const ERR = { NoModel: -32001, PredictionFailed: -32004, RequestCancelled: -3280
 interface Site { block: number; siteIndex: number; element: string; label: string }
 interface Result { mu: number[]; energies: number[]; siteIndex: number }
 
+/** Model directories made by a test, removed when it ends. */
+const made: string[] = [];
+function cleanUp(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 async function goodModel(): Promise<string> {
   const { tf } = await loadTf('cpu');
-  return writeSmallModel(tf);
+  const dir = writeSmallModel(tf);
+  made.push(dir);
+  return dir;
 }
 
 function copyModel(src: string): string {
   const dir = tempDir('xanes-broken-model-');
+  made.push(dir);
   for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(dir, f));
   return dir;
 }
@@ -88,6 +97,7 @@ test('a corrupted model (truncated weights, NaN weights, garbage metadata) is a 
     assert.ok(r.mu.every(Number.isFinite));
   } finally {
     await h.close();
+    cleanUp();
   }
 });
 
@@ -108,6 +118,7 @@ test('a model trained on another feature version is refused with the reason', { 
     assert.equal((await predict(h, site, good)).mu.length, 7);
   } finally {
     await h.close();
+    cleanUp();
   }
 });
 
@@ -121,7 +132,8 @@ test('a killed inference worker fails at most the request in flight and is resta
     const sites = await withDocument(h);
     const before = await predict(h, sites[0], good);
     try {
-      await h.request('xanes/test/killWorker', {});
+      // The configured model's worker served `before`: exactly that one is terminated.
+      assert.deepEqual(await h.request('xanes/test/killWorker', {}), { killed: 1 });
     } catch (e) {
       if ((e as { code: number }).code === ERR.MethodNotFound) {
         t.skip('server has no xanes/test/killWorker hook (XANES_TEST_HOOKS=1)');
@@ -139,6 +151,7 @@ test('a killed inference worker fails at most the request in flight and is resta
     await assertAlive(h);
   } finally {
     await h.close();
+    cleanUp();
   }
 });
 
@@ -176,5 +189,6 @@ test('100 concurrent predictions: cancelled half are cancelled, the other half a
     await assertAlive(h);
   } finally {
     await h.close();
+    cleanUp();
   }
 });

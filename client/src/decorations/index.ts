@@ -5,9 +5,19 @@ import * as vscode from 'vscode';
 import type { PredictResult } from '../../../server/src/lsp_ext';
 import { aggregateRows, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, score } from './attention';
 
+/** What the decorations last painted on a document's editors (tests and the extension API read it). */
+export interface DecorationState {
+  /** 0-based lines with an attention background, and their intensity step (0…LEVELS-1). */
+  rows: { line: number; level: number; text: string }[];
+  /** The absorber's own row; null when nothing is shown. */
+  absorberLine: number | null;
+}
+
 export interface AttentionDecorationsApi {
   apply(result: PredictResult): void;
   clear(): void;
+  /** Decorations currently set on the visible editors of `uri` (empty when none). */
+  state(uri: string): DecorationState;
 }
 
 /** Five intensity steps are enough to read and keep the number of decoration types fixed. */
@@ -40,6 +50,8 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
 
   /** One prediction per document (the latest). */
   const results = new Map<string, PredictResult>();
+  /** What render() last set, per document. */
+  const painted = new Map<string, DecorationState>();
 
   const head = (r: PredictResult): HeadSelection =>
     parseHeadSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('attentionHead', 'mean'), r.heads);
@@ -72,6 +84,10 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
     }
     levels.forEach((t, i) => editor.setDecorations(t, buckets[i]));
     editor.setDecorations(absorber, own);
+    const rows = buckets.flatMap((b, level) => b.map((o) => ({ line: o.range.start.line, level, text: o.renderOptions?.after?.contentText ?? '' })));
+    const uri = editor.document.uri.toString();
+    if (rows.length === 0 && own.length === 0) painted.delete(uri);
+    else painted.set(uri, { rows: rows.sort((a, b) => a.line - b.line), absorberLine: own[0]?.range.start.line ?? null });
   };
 
   const renderAll = (): void => vscode.window.visibleTextEditors.forEach(render);
@@ -170,6 +186,9 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
     clear(): void {
       results.clear();
       renderAll();
+    },
+    state(uri: string): DecorationState {
+      return painted.get(uri) ?? { rows: [], absorberLine: null };
     },
   };
 }

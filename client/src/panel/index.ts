@@ -8,7 +8,7 @@ import type { PredictResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
 import { EXPERIMENTAL_EXTENSIONS } from '../../../server/src/spectrum/load';
 import { type ExportFormat, type HostToWebview, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
-import { toPanelSpectrum, spectrumId } from './convert';
+import { type SpectrumKey, toPanelSpectrum, spectrumId } from './convert';
 import { decodeExperimental, exportBytes, SAVE_FILTERS } from './files';
 import { renderPanelHtml } from './html';
 
@@ -19,12 +19,8 @@ export interface ShowOptions {
   averageByElement?: boolean;
 }
 
-export interface RevealInPanelArgs {
-  uri: string;
-  block: number;
-  siteIndex: number;
-  model: { name: string; version: string };
-  domain: { id: string };
+/** xanes.revealInPanel: which spectrum to highlight (its id fields) and a note to show. */
+export interface RevealInPanelArgs extends SpectrumKey {
   note?: string;
 }
 

@@ -1,8 +1,14 @@
-// Inside a real VS Code: activation, languages, lenses, hover, diagnostics and the lens command.
+// Inside a real VS Code: activation, languages, lenses, hover, diagnostics, the lens command, and
+// the whole prediction flow on a Cu crystal (tenorite, covered by the model's Cu-K-FEFF domain):
+// result shape and provenance, the spectrum panel beside the editor, attention decorations on
+// the neighbour rows, the attention hover, head selection and clearing. Assertions are about
+// shapes and behaviour, never the model's exact μ values (the shipped model is retrained).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { XanesApi } from '../../../client/src/context';
 import type { PredictResult } from '../../../server/src/lsp_ext';
+
+interface Manifest { contributes: { commands: { command: string }[] } }
 
 const EXTENSION_ID = 'xanes-lens.xanes-lens';
 
@@ -128,5 +134,136 @@ describe('XANES Lens in VS Code', () => {
       assert.equal(result.multiplicity, 2);
       assert.ok(result.energies.length > 0 && result.energies.length === result.mu.length);
     }
+  });
+
+  describe('prediction flow on tenorite (CuO, Cu-K-FEFF)', () => {
+    let tenorite: vscode.TextDocument;
+    let editor: vscode.TextEditor;
+    let result: PredictResult;
+    const api = (): XanesApi => vscode.extensions.getExtension<XanesApi>(EXTENSION_ID)!.exports;
+
+    before(async () => {
+      tenorite = await vscode.workspace.openTextDocument(workspaceFile('tenorite.cif'));
+      editor = await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+    });
+
+    after(async () => {
+      await vscode.workspace.getConfiguration('xanes').update('attentionHead', undefined, vscode.ConfigurationTarget.Global);
+      // The UI run that follows reuses this profile: it must start without a restored panel.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    it('registers every command package.json contributes, and contributes every xanes.* command', async () => {
+      const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as Manifest;
+      const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+      const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('xanes.')).sort();
+      assert.deepEqual(registered, contributed);
+      for (const c of ['xanes.trainModel', 'xanes.evaluateModel', 'xanes.finetuneModel', 'xanes.showSpectrumPanel', 'xanes.clearAttention']) {
+        assert.ok(registered.includes(c), c);
+      }
+    });
+
+    it('the Cu1 lens predicts 111 points, 3 heads and 20 neighbours whose attention sums to 1 per head', async () => {
+      const lenses = await poll(
+        'tenorite lenses',
+        () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tenorite.uri),
+        (l) => Array.isArray(l) && l.some((x) => x.command?.title.startsWith('Predict K-edge XANES (Cu1')),
+      );
+      const lens = lenses.find((l) => l.command?.title.startsWith('Predict K-edge XANES (Cu1'))!;
+      assert.equal(lens.command!.title, 'Predict K-edge XANES (Cu1, ×4)');
+      await poll('model ready', () => api().status(), (s) => s?.state === 'ready');
+      result = await vscode.commands.executeCommand<PredictResult>('xanes.predictSite', ...(lens.command!.arguments as unknown[]));
+      assert.ok(result, 'xanes.predictSite returns its result');
+      assert.equal(result.element, 'Cu');
+      assert.equal(result.label, 'Cu1');
+      assert.equal(result.multiplicity, 4);
+      assert.equal(result.domain.id, 'Cu-K-FEFF');
+      assert.equal(result.energies.length, 111);
+      assert.equal(result.mu.length, 111);
+      assert.ok(result.mu.every(Number.isFinite), 'finite μ');
+      assert.ok(result.energies.every((e, i) => i === 0 || e > result.energies[i - 1]), 'increasing energies');
+      assert.equal(result.heads, 3);
+      assert.equal(result.neighbours.length, 20);
+      const real = result.neighbours.filter((n) => !n.virtual);
+      assert.equal(real.length, 20, 'tenorite has 20 atoms within 8 Å of Cu');
+      for (let h = 0; h < 3; h++) {
+        const sum = real.reduce((a, n) => a + n.scores[h], 0);
+        assert.ok(Math.abs(sum - 1) < 1e-4, `head ${h + 1} sums to ${sum}`);
+      }
+      // Ties (equal distances up to rounding) are broken by a deterministic key, not by the last bits.
+      assert.ok(real.every((n, i) => i === 0 || n.distance >= real[i - 1].distance - 1e-6), 'neighbours sorted by distance');
+      assert.ok(real.every((n) => n.element === 'Cu' || n.element === 'O'));
+      // Provenance: the same model and backend the status bar names.
+      const status = api().status()!;
+      assert.equal(result.model.name, status.model);
+      assert.equal(result.backend, status.backend);
+      assert.ok(result.backend.length > 0 && result.backend !== 'unknown');
+      assert.equal(api().statusBarText(), `$(pulse) XANES: ${status.model} · ${status.backend}`);
+    });
+
+    it('opens the spectrum panel beside the editor', async () => {
+      const panelTab = await poll(
+        'spectrum panel tab',
+        () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'XANES spectra' && t.input instanceof vscode.TabInputWebview),
+        (t) => t !== undefined,
+      );
+      assert.match((panelTab!.input as vscode.TabInputWebview).viewType, /xanesLens\.spectrum$/);
+      const editorTab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === tenorite.uri.toString());
+      assert.ok(editorTab, 'tenorite.cif is still open');
+      assert.notEqual(panelTab!.group.viewColumn, editorTab.group.viewColumn, 'panel in its own column beside the editor');
+    });
+
+    it('decorates the absorber row and the rows of its neighbours, with the summed attention', async () => {
+      const cuLine = lineOf(tenorite, 'Cu1');
+      const oLine = lineOf(tenorite, 'O1');
+      const state = await poll('decorations', () => api().attentionDecorations(tenorite.uri.toString()), (s) => s.rows.length >= 2);
+      assert.equal(state.absorberLine, cuLine);
+      assert.deepEqual(state.rows.map((r) => r.line), [cuLine, oLine]);
+      // Mean over heads, summed over the row's neighbours (periodic images of one atom_site row).
+      const mean = (line: number): number =>
+        result.neighbours.filter((n) => !n.virtual && n.range.start.line === line).reduce((a, n) => a + n.scores.reduce((x, y) => x + y, 0) / n.scores.length, 0);
+      for (const row of state.rows) assert.match(row.text, new RegExp(`attention ${mean(row.line).toFixed(3).replace('.', '\\.')} \\(Σ\\d+\\)`));
+      assert.ok(Math.abs(mean(cuLine) + mean(oLine) - 1) < 1e-3, 'the two rows share all the attention');
+      assert.ok(state.rows.some((r) => r.level === 4), 'the strongest row gets the strongest colour');
+    });
+
+    it('hovering a decorated row shows the per-head scores; other rows do not', async () => {
+      const oLine = lineOf(tenorite, 'O1');
+      const hovers = await poll(
+        'attention hover',
+        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        (h) => hoverText(h ?? []).includes('XANES attention'),
+      );
+      const text = hoverText(hovers);
+      assert.match(text, /absorber Cu1 \(Cu\)/);
+      assert.match(text, /\| rank \| atom \| d \(Å\) \| h1 raw \| h2 raw \| h3 raw \| h1 min–max/);
+      const oCount = result.neighbours.filter((n) => n.element === 'O').length;
+      assert.match(text, new RegExp(`${oCount} neighbours from this row \\(of 20\\)`));
+      const other = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, '_cell_length_a'), 2));
+      assert.doesNotMatch(hoverText(other ?? []), /XANES attention/);
+    });
+
+    it('xanes.selectAttentionHead 2 repaints the rows with head 2', async () => {
+      await vscode.commands.executeCommand('xanes.selectAttentionHead', 2);
+      const oLine = lineOf(tenorite, 'O1');
+      const head2 = result.neighbours.filter((n) => !n.virtual && n.range.start.line === oLine).reduce((a, n) => a + n.scores[1], 0);
+      const state = await poll(
+        'head-2 decorations',
+        () => api().attentionDecorations(tenorite.uri.toString()),
+        (s) => s.rows.some((r) => r.line === oLine && r.text.includes(`attention ${head2.toFixed(3)}`)),
+      );
+      assert.equal(state.rows.length, 2);
+      assert.equal(vscode.workspace.getConfiguration('xanes').get('attentionHead'), 2);
+    });
+
+    it('xanes.clearAttention removes the decorations and the attention hover', async () => {
+      await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand('xanes.clearAttention');
+      const state = api().attentionDecorations(tenorite.uri.toString());
+      assert.deepEqual(state, { rows: [], absorberLine: null });
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, 'O1'), 1));
+      assert.doesNotMatch(hoverText(hovers ?? []), /XANES attention/);
+      assert.ok(editor.document === tenorite);
+    });
   });
 });
