@@ -186,7 +186,9 @@ async function driveUi(browser, port) {
     const cuLens = page.locator('.codelens-decoration a', { hasText: 'Predict K-edge XANES (Cu1, ×4)' });
     await cuLens.waitFor({ timeout: 60_000 });
     // The model loads in the server's worker: wait for the status bar to say which one.
-    await page.locator('.statusbar-item', { hasText: /XANES: .+ · / }).first().waitFor({ timeout: 60_000 });
+    const statusItem = page.locator('.statusbar-item', { hasText: /XANES: .+ · / }).first();
+    await statusItem.waitFor({ timeout: 90_000 });
+    log(`UI: status bar "${(await statusItem.innerText()).trim()}"`);
     // An open hover or suggestion covers the lens: close it and move the mouse away first.
     await page.keyboard.press('Escape');
     await page.mouse.move(5, 450);
@@ -247,6 +249,22 @@ async function driveUi(browser, port) {
     await screenshot(page, 'vscode-palette.png');
     await page.keyboard.press('Escape');
     log(`UI: palette lists ${found.join(', ')}`);
+
+    // A measured spectrum from the Explorer's context menu: overlaid, aligned, scored.
+    await runCommand(page, 'View: Show Explorer');
+    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cu-synthetic.xdi' }).first();
+    await file.waitFor({ timeout: 20_000 });
+    await file.click({ button: 'right' });
+    // The workbench's context menu acts on Enter over the focused item (a synthetic click can be lost).
+    await page.locator('.monaco-menu .action-label', { hasText: 'Overlay Experimental Spectrum…' }).first().hover({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await frame.locator('[data-testid="auto-align"]').click({ timeout: 30_000 });
+    const similarity = frame.locator('[data-testid="similarity"]', { hasText: /r = / }).first();
+    await similarity.waitFor({ timeout: 30_000 });
+    const note = (await frame.locator('[data-testid="align-note"]').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+    await page.mouse.move(5, 450);
+    await screenshot(page, 'vscode-overlay.png');
+    log(`UI: overlay from the explorer: ${await similarity.innerText()}${note ? `; ${note}` : ''}`);
     return 0;
   } catch (err) {
     log(`UI check failed: ${err.message}`);

@@ -1,14 +1,25 @@
 // Language server entry (dist/server.js). The transport comes from the command line:
 // --node-ipc (VS Code's default for our client), --stdio (tests, other editors) or --socket=N.
+// The same bundle is the worker that parses large documents (backgroundParse.ts).
+import { isMainThread, workerData } from 'node:worker_threads';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { isParseWorkerData, runParseWorker, workerParser } from './lsp/backgroundParse';
+import { useBackgroundParser } from './lsp/documentCache';
 import { startLanguageServer } from './lsp/languageServer';
 import { createPredictor } from './lsp/createPredictor';
+import { gateRequests } from './lsp/requestGate';
 
-const connection = createConnection(ProposedFeatures.all);
+function main(): void {
+  const connection = createConnection(ProposedFeatures.all);
 
-// Last line of defence: a stray rejection in a background task is logged, not fatal.
-process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
-process.on('uncaughtException', (err) => connection.console.error(`uncaught exception: ${err.stack ?? err.message}`));
+  // Last line of defence: a stray rejection in a background task is logged, not fatal.
+  process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
+  process.on('uncaughtException', (err) => connection.console.error(`uncaught exception: ${err.stack ?? err.message}`));
 
-startLanguageServer(connection, { createPredictor });
-connection.listen();
+  useBackgroundParser(workerParser(__filename));
+  startLanguageServer(gateRequests(connection), { createPredictor });
+  connection.listen();
+}
+
+if (!isMainThread && isParseWorkerData(workerData)) runParseWorker();
+else main();

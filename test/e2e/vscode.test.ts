@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
 
 /** it() blocks in test/e2e/suite/extension.e2e.ts; a silently skipped test must fail here. */
-const EXPECTED_E2E_TESTS = 14;
+const EXPECTED_E2E_TESTS = 15;
 
 test('extension suite passes inside a real VS Code; in the UI a lens click opens the panel, decorates and hovers attention', { timeout: 400_000 }, async () => {
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts/e2e/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,6 +21,8 @@ test('extension suite passes inside a real VS Code; in the UI a lens click opens
   assert.equal(Number(passing[1]), EXPECTED_E2E_TESTS);
   assert.doesNotMatch(out, /\d+ failing/);
   assert.match(out, /UI: code lens "Predict K-edge XANES \(Ti1, ×2\)" visible/);
+  // Once the model is loaded the status bar names it and the backend.
+  assert.match(out, /UI: status bar "XANES: \S+ · (wasm|cpu|tensorflow|tensorflow-gpu)"/);
   // The clicked lens: the panel lists the Cu1 spectrum and its chart has pixels on it.
   const panel = /UI: panel lists "([^"]*)"; chart canvas has (\d+) painted pixels/.exec(out);
   assert.ok(panel, `no panel line in the UI output:\n${tail}`);
@@ -33,4 +35,9 @@ test('extension suite passes inside a real VS Code; in the UI a lens click opens
   assert.equal(labels.reduce((a, m) => a + Number(m[2]), 0), 20, 'the rows account for all 20 neighbours');
   assert.match(out, /UI: hover on O1 shows "XANES attention" with per-head scores/);
   assert.match(out, /UI: palette lists XANES: Evaluate Model…, XANES: Fine-tune on Experimental Spectra…, XANES: Train Model…/);
+  // The Explorer's "Overlay Experimental Spectrum…" on a measured XDI: auto-aligned and scored.
+  const overlay = /UI: overlay from the explorer: r = (-?\d\.\d{3}) · MAE = (\d+\.\d{3}) \((\d+)–(\d+) eV\)/.exec(out);
+  assert.ok(overlay, `no overlay line in the UI output:\n${tail}`);
+  assert.ok(Math.abs(Number(overlay[1])) <= 1 && Number(overlay[2]) >= 0);
+  assert.ok(Number(overlay[3]) < Number(overlay[4]), 'a non-empty energy overlap');
 });

@@ -1,8 +1,7 @@
 // Exact neighbour search around one site over all periodic images. The image range per lattice
 // direction comes from the cell's perpendicular heights, so cells smaller than the cutoff,
 // long-thin and very oblique cells are all handled exactly (no fixed ±1 image shell).
-import { cartToFrac } from '../structure/lattice';
-import { cross, norm } from '../structure/linalg';
+import { cartToFrac, cellHeights, latticeFromMatrix } from '../structure/lattice';
 import type { Structure, Vec3 } from '../structure/types';
 
 export interface NeighbourHit {
@@ -13,13 +12,20 @@ export interface NeighbourHit {
   cart: Vec3;
 }
 
-/** Heights of the cell perpendicular to the planes (b,c), (c,a), (a,b): volume / face area. */
+/** Heights across the (b,c), (c,a), (a,b) planes of a bare matrix: structure/lattice.ts cellHeights. */
 export function perpendicularHeights(matrix: [Vec3, Vec3, Vec3]): Vec3 {
-  const [a, b, c] = matrix;
-  const bc = cross(b, c);
-  const volume = Math.abs(a[0] * bc[0] + a[1] * bc[1] + a[2] * bc[2]);
-  return [volume / norm(bc), volume / norm(cross(c, a)), volume / norm(cross(a, b))];
+  return cellHeights(latticeFromMatrix(matrix));
 }
+
+/**
+ * Most lattice images one search may visit (sites × images per site). Structures from the
+ * parsers respect its cell and coordinate limits, but importers and the API build structures
+ * directly: a near-degenerate cell or coordinates near 1e300 would otherwise ask for billions
+ * of images, or loop forever once image indices pass 2^53 (i + 1 === i).
+ */
+export const MAX_IMAGE_VISITS = 20_000_000;
+
+const finite3 = (v: readonly number[]): boolean => Number.isFinite(v[0]) && Number.isFinite(v[1]) && Number.isFinite(v[2]);
 
 const TIE = 1e8;
 
@@ -36,13 +42,18 @@ export function compareHits(p: NeighbourHit, q: NeighbourHit): number {
 /**
  * Every atom image within `cutoff` Å of site `centre` (the centre itself excluded), sorted by
  * compareHits. Non-periodic directions (pbc false, or no lattice) get no images.
+ * Throws a clear Error (never loops or hangs) for non-finite or absurdly large coordinates and
+ * for cells so thin that the search would need more than MAX_IMAGE_VISITS images.
  */
 export function findNeighbours(structure: Structure, centre: number, cutoff: number): NeighbourHit[] {
   const sites = structure.sites;
   if (!Number.isInteger(centre) || centre < 0 || centre >= sites.length) {
     throw new Error(`site index ${centre} out of range (structure has ${sites.length} sites)`);
   }
+  if (!(Number.isFinite(cutoff) && cutoff >= 0)) throw new Error(`neighbour search: cutoff ${cutoff} is not a finite distance`);
   const origin = sites[centre].cart;
+  const bad = sites.findIndex((s) => !finite3(s.cart));
+  if (bad >= 0) throw new Error(`neighbour search: site ${bad} (${sites[bad].label}) has non-finite coordinates [${sites[bad].cart.join(', ')}]`);
   const hits: NeighbourHit[] = [];
   const lattice = structure.lattice;
   const c2 = cutoff * cutoff;
@@ -56,13 +67,27 @@ export function findNeighbours(structure: Structure, centre: number, cutoff: num
     return hits.sort(compareHits);
   }
   const m = lattice.matrix;
-  const h = perpendicularHeights(m);
+  if (!m.every(finite3)) throw new Error('neighbour search: the lattice matrix has non-finite entries');
+  const h = cellHeights(lattice);
   const f0 = cartToFrac(lattice, origin);
   // A displacement of length ≤ cutoff has fractional component k within ±cutoff/h_k; the small
   // margin keeps atoms sitting exactly on the cutoff from being lost to rounding.
   const reach = h.map((hk, k) => (structure.pbc[k] ? cutoff / hk + 1e-9 : 0));
+  const perSite = reach.reduce((p, r) => p * (2 * r + 2), 1);
+  if (!(perSite * sites.length <= MAX_IMAGE_VISITS)) {
+    throw new Error(
+      `neighbour search: the cell is too thin for a ${cutoff} Å cutoff (heights ${h.map((x) => x.toPrecision(3)).join(', ')} Å; `
+      + `${sites.length} sites would need ~${perSite.toPrecision(3)} images each, more than ${MAX_IMAGE_VISITS} in all)`,
+    );
+  }
+  const fracs = sites.map((s) => cartToFrac(lattice, s.cart));
+  const far = fracs.findIndex((f) => !f.every((x, k) => Math.abs(x - f0[k]) + reach[k] + 1 < Number.MAX_SAFE_INTEGER));
+  if (far >= 0 || !finite3(f0)) {
+    const i = far >= 0 ? far : centre;
+    throw new Error(`neighbour search: site ${i} (${sites[i].label}) lies beyond 2^53 cells from the centre (fractional [${fracs[i].map((x) => x.toPrecision(3)).join(', ')}]); coordinates this large cannot be searched`);
+  }
   sites.forEach((s, j) => {
-    const fj = cartToFrac(lattice, s.cart);
+    const fj = fracs[j];
     const df = [fj[0] - f0[0], fj[1] - f0[1], fj[2] - f0[2]];
     // `+ 0` turns Math.ceil's −0 into 0 so images compare and serialise cleanly.
     const lo = df.map((x, k) => (structure.pbc[k] ? Math.ceil(-reach[k] - x) + 0 : 0));

@@ -1,7 +1,9 @@
-// Outline and folding: LSP shapes over the parser's outline module.
+// Outline and folding: LSP shapes over the parser's outline module, computed once per
+// document version (the outline re-reads the whole text, so per request it would cost a parse).
 import { DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolKind } from 'vscode-languageserver';
-import type { FoldingRange as OutlineFoldingRange, OutlineKind, OutlineSymbol } from '../outline';
+import { documentOutline, foldingRanges, type FoldingRange as OutlineFoldingRange, type OutlineKind, type OutlineSymbol } from '../outline';
 import type { TextRange } from '../structure/types';
+import type { ParsedEntry } from './documentCache';
 
 const KIND: Record<OutlineKind, SymbolKind> = {
   block: SymbolKind.Namespace,
@@ -34,4 +36,33 @@ export function toFoldingRanges(ranges: OutlineFoldingRange[]): FoldingRange[] {
   return ranges
     .filter((r) => r.endLine > r.startLine)
     .map((r) => ({ startLine: r.startLine, endLine: r.endLine, kind: FoldingRangeKind.Region }));
+}
+
+// Keyed by entry: a new version is a new entry, so nothing here can go stale or outlive it.
+const symbolMemo = new WeakMap<ParsedEntry, Promise<DocumentSymbol[]>>();
+const foldingMemo = new WeakMap<ParsedEntry, Promise<FoldingRange[]>>();
+
+function memo<T>(map: WeakMap<ParsedEntry, Promise<T>>, entry: ParsedEntry, make: () => Promise<T>): Promise<T> {
+  let p = map.get(entry);
+  if (!p) {
+    p = make();
+    map.set(entry, p);
+  }
+  return p;
+}
+
+/** Document symbols of this parsed version (from the background parse when it made them). */
+export function entrySymbols(entry: ParsedEntry): Promise<DocumentSymbol[]> {
+  return memo(symbolMemo, entry, async () => {
+    const extras = entry.extras ? await entry.extras : undefined;
+    return toDocumentSymbols(extras?.outline ?? documentOutline(entry.text, entry.format));
+  });
+}
+
+/** Folding ranges of this parsed version. */
+export function entryFoldingRanges(entry: ParsedEntry): Promise<FoldingRange[]> {
+  return memo(foldingMemo, entry, async () => {
+    const extras = entry.extras ? await entry.extras : undefined;
+    return toFoldingRanges(extras?.folding ?? foldingRanges(entry.text, entry.format));
+  });
 }

@@ -1,14 +1,16 @@
 // MEM-XANES (paper 000, Fig. 3a): simple graph convolutions → multi-head graph attention →
-// masked mean pool → dense layers → one linear output per head. Dense batched tensors
-// ([B, 1 + neighbours, F]) so a whole batch is one kernel call per layer.
-import type { Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
+// masked mean pool → dense layers → one linear output per head. The layers here own the
+// parameters; the forward pass is the factored one of factored.ts (one kernel call per layer
+// for a whole batch, neighbour states computed once per distinct element).
+import type { Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import type { GraphBatch } from '../graph/build';
-import { applyAttentionHead, createAttentionHead, type AttentionHead } from './attention';
+import { createAttentionHead, type AttentionHead } from './attention';
 import type { TfModule } from './backend';
-import { applyBatchNorm, createBatchNorm, type BatchNorm } from './batchnorm';
+import { createBatchNorm, type BatchNorm } from './batchnorm';
 import { validateConfig, type NetworkConfig } from './config';
-import { applySimpleConv, createSimpleConv, type SimpleConv } from './conv';
-import { applyDense, applyLinear, createDense, createLinear, type DenseBlock, type LayerContext, type Linear } from './dense';
+import { createSimpleConv, type SimpleConv } from './conv';
+import { createDense, createLinear, type DenseBlock, type LayerContext, type Linear } from './dense';
+import { DerivedWeightCache, factorGraphBatch, factoredForward, type FactoredBatch } from './factored';
 import { matMulFor } from './matmul';
 import { ParamStore } from './params';
 
@@ -48,6 +50,8 @@ export class XanesNetwork {
   private readonly heads: { head: AttentionHead; norm?: BatchNorm }[] = [];
   private readonly dense: DenseBlock[] = [];
   private readonly outputs: Linear[] = [];
+  /** Combined/folded inference weights, rebuilt when a variable is reassigned. */
+  private readonly derived: DerivedWeightCache;
 
   constructor(readonly tf: TfModule, readonly config: NetworkConfig, options: NetworkOptions = {}) {
     validateConfig(config);
@@ -72,6 +76,7 @@ export class XanesNetwork {
       width = out;
     });
     config.outputs.forEach((o, i) => this.outputs.push(createLinear(this.ctx, `output${i}`, width, o.size)));
+    this.derived = new DerivedWeightCache(tf, this.params, config);
   }
 
   /** Trainable variables in definition order (for tf.variableGrads / optimisers). */
@@ -79,28 +84,35 @@ export class XanesNetwork {
     return this.params.trainable();
   }
 
-  /** Call inside tf.tidy (or dispose the result): intermediate tensors are not freed here. */
-  forward(inputs: NetworkInputs, { training = false }: { training?: boolean } = {}): ForwardResult {
-    const { tf } = this;
-    const ctx = this.ctx;
-    const { edges, mask } = inputs;
-    let x = inputs.nodes;
-    // As in the reference implementation there is no activation between layers: the ELU gates
-    // of the messages are the non-linearity, batch norm keeps the scale in check.
-    for (const { conv, norm } of this.convs) {
-      x = applySimpleConv(ctx, conv, x, edges, mask);
-      if (norm) x = applyBatchNorm(ctx, norm, x, mask, training);
-    }
-    const heads = this.heads.map(({ head, norm }) => {
-      const r = applyAttentionHead(ctx, head, x, edges, mask);
-      return { nodes: norm ? applyBatchNorm(ctx, norm, r.nodes, mask, training) : r.nodes, weights: r.weights };
-    });
-    const nodes = tf.concat(heads.map((h) => h.nodes), 2);
-    const m = tf.expandDims(mask, 2);
-    let pooled: Tensor = tf.div(tf.sum(tf.mul(nodes, m), 1), tf.maximum(tf.sum(m, 1), 1));
-    for (const d of this.dense) pooled = applyDense(ctx, d, pooled);
-    const outputs = this.outputs.map((o) => applyLinear(ctx, o, pooled) as Tensor2D);
-    return { outputs, attention: tf.stack(heads.map((h) => h.weights), 1) as Tensor3D };
+  /**
+   * Call inside tf.tidy (or dispose the result): intermediate tensors are not freed here.
+   * Dense inputs are read back and factored (factored.ts): one forward implementation serves
+   * training, evaluation and inference. Gradients flow to the parameters, not to the inputs.
+   */
+  forward(inputs: NetworkInputs, options: { training?: boolean } = {}): ForwardResult {
+    const [size, nodeCount, nodeFeatureSize] = inputs.nodes.shape;
+    const batch: GraphBatch = {
+      size, nodeCount, nodeFeatureSize, edgeFeatureSize: inputs.edges.shape[2],
+      nodes: inputs.nodes.dataSync() as Float32Array,
+      edges: inputs.edges.dataSync() as Float32Array,
+      mask: inputs.mask.dataSync() as Float32Array,
+    };
+    return this.forwardFactored(factorGraphBatch(batch), options);
+  }
+
+  /** Forward of a batch from batchGraphs (graph/build.ts) without building dense tensors. */
+  forwardBatch(batch: GraphBatch, options: { training?: boolean } = {}): ForwardResult {
+    return this.forwardFactored(factorGraphBatch(batch), options);
+  }
+
+  forwardFactored(batch: FactoredBatch, { training = false }: { training?: boolean } = {}): ForwardResult {
+    const r = factoredForward({ ...this.ctx, config: this.config }, batch, training, training ? undefined : this.derived.get());
+    return { outputs: r.outputs, attention: r.attention };
+  }
+
+  /** The layer structures, for the dense reference formulation the tests compare against. */
+  get layers(): { ctx: LayerContext; convs: readonly { conv: SimpleConv; norm?: BatchNorm }[]; heads: readonly { head: AttentionHead; norm?: BatchNorm }[]; dense: readonly DenseBlock[]; outputs: readonly Linear[] } {
+    return { ctx: this.ctx, convs: this.convs, heads: this.heads, dense: this.dense, outputs: this.outputs };
   }
 
   /** Tensors for a batch from batchGraphs (caller disposes). */
@@ -140,6 +152,7 @@ export class XanesNetwork {
   }
 
   dispose(): void {
+    this.derived.dispose();
     this.params.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { batchGraphs } from '../graph/build';
 import type { AbsorberGraph } from '../graph/types';
 import { loadTf, type BackendPreference, type TfModule } from './backend';
 import type { ModelMetadata, OutputDomain } from './metadata';
+import { factorGraphBatch } from './factored';
 import { loadModelFiles } from './modelFiles';
 import { XanesNetwork } from './network';
 
@@ -108,11 +109,12 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
   }
 
   function runChunk(graphs: AbsorberGraph[], domains: OutputDomain[]): Prediction[] {
-    const batch = batchGraphs(graphs);
+    // Factored once, shared by every ensemble member.
+    const batch = factorGraphBatch(batchGraphs(graphs));
     const B = graphs.length;
     const perMember = networks.map((net) => {
       const { outputs, attention } = tf.tidy(() => {
-        const r = net.forward(net.inputsFromBatch(batch));
+        const r = net.forwardFactored(batch);
         return { outputs: r.outputs.map((o: Tensor2D) => o.dataSync() as Float32Array), attention: (r.attention as Tensor3D).dataSync() as Float32Array };
       });
       return { outputs, attention };

@@ -171,7 +171,8 @@ describe('XANES Lens in VS Code', () => {
       );
       const lens = lenses.find((l) => l.command?.title.startsWith('Predict K-edge XANES (Cu1'))!;
       assert.equal(lens.command!.title, 'Predict K-edge XANES (Cu1, ×4)');
-      await poll('model ready', () => api().status(), (s) => s?.state === 'ready');
+      // Loading the model (possibly an ensemble) in the server's worker can take a while under load.
+      await poll('model ready', () => api().status(), (s) => s?.state === 'ready', 100_000);
       result = await vscode.commands.executeCommand<PredictResult>('xanes.predictSite', ...(lens.command!.arguments as unknown[]));
       assert.ok(result, 'xanes.predictSite returns its result');
       assert.equal(result.element, 'Cu');
@@ -199,7 +200,7 @@ describe('XANES Lens in VS Code', () => {
       assert.equal(result.backend, status.backend);
       assert.ok(result.backend.length > 0 && result.backend !== 'unknown');
       assert.equal(api().statusBarText(), `$(pulse) XANES: ${status.model} · ${status.backend}`);
-    });
+    }).timeout(150_000);
 
     it('opens the spectrum panel beside the editor', async () => {
       const panelTab = await poll(
@@ -254,6 +255,17 @@ describe('XANES Lens in VS Code', () => {
       );
       assert.equal(state.rows.length, 2);
       assert.equal(vscode.workspace.getConfiguration('xanes').get('attentionHead'), 2);
+    });
+
+    it('xanes.revealNeighbour selects the neighbour\'s source row in the editor', async () => {
+      await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+      const far = result.neighbours.filter((n) => !n.virtual).at(-1)!;
+      await vscode.commands.executeCommand('xanes.revealNeighbour', far.rank);
+      const active = vscode.window.activeTextEditor!;
+      assert.equal(active.document.uri.toString(), tenorite.uri.toString());
+      assert.equal(active.selection.start.line, far.range.start.line);
+      assert.equal(active.document.getText(active.selection), tenorite.getText(new vscode.Range(far.range.start.line, far.range.start.character, far.range.end.line, far.range.end.character)));
+      assert.match(active.document.lineAt(active.selection.start.line).text, new RegExp(`^${far.label}\\s`));
     });
 
     it('xanes.clearAttention removes the decorations and the attention hover', async () => {
