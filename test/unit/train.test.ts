@@ -283,3 +283,25 @@ test('site-averaged records are scored once, on the mean of their sites\' predic
   assert.deepEqual(Array.from(groups[0].pred), [1, 1, 1, 1]);
   assert.equal(metricsOf(set, [mk(0, 0), mk(1, 2)])['Cu-K-FEFF'].mae, 0);
 });
+
+test('a finished run resumed with more epochs trains only the extra epochs', async () => {
+  const tf = await getTf();
+  const set = syntheticSet({ count: 40 });
+  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-extend-'));
+  try {
+    const a = new GnnAdapter(tf, cfg, set, 4);
+    const first = await train(options(tf, a, set, { epochs: 2, checkpointDir: path.join(dir, 'ck') }));
+    assert.equal(first.status, 'finished');
+    assert.equal(readCheckpointState(path.join(dir, 'ck')).finished, true);
+    const again = await train(options(tf, a, set, { epochs: 2, checkpointDir: path.join(dir, 'ck'), resume: true }));
+    assert.equal(again.state.globalStep, 8, 'same horizon: nothing more to do');
+    const more = await train(options(tf, a, set, { epochs: 3, checkpointDir: path.join(dir, 'ck'), resume: true }));
+    assert.equal(more.status, 'finished');
+    assert.equal(more.state.globalStep, 12);
+    assert.equal(more.state.history.length, 3);
+    a.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -133,6 +133,8 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
     const { m, v } = splitMoments(c.moments, vars.map((x) => x.size));
     opt.setState({ step: c.state.optimizerStep, m, v });
     state = c.state;
+    // A finished run resumed with more epochs continues (the schedule follows the new horizon).
+    if (state.finished && state.epoch < o.epochs) state.finished = false;
     resumedFrom = { epoch: state.epoch, batch: state.batchInEpoch };
     if (o.bestWeightsFile) {
       try {
@@ -162,7 +164,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
   const sps = (): number => (sampleSeconds > 0 ? sampleCount / sampleSeconds : 0);
   const eta = (): number => {
     const left = (o.epochs - state.epoch) * o.train.length - state.batchInEpoch * o.batchSize;
-    return sps() > 0 ? left / sps() : NaN;
+    return sps() > 0 ? Math.max(0, left) / sps() : NaN;
   };
   outer: while (state.epoch < o.epochs && !state.finished) {
     const epochStart = Date.now();
