@@ -166,9 +166,11 @@ test('100 concurrent predictions: cancelled half are cancelled, the other half a
       const cancel = i % 2 === 1 ? new CancellationTokenSource() : undefined;
       const site = sites[i % sites.length];
       const p = predict(h, site, good, cancel).then((r) => ({ ok: true as const, r, site }), (e: { code: number; message: string }) => ({ ok: false as const, e, site }));
+      // Cancel right behind its own request: the $/cancelRequest is then written before any
+      // later request, so the server always reads it before that request could have finished.
+      cancel?.cancel();
       return { i, cancel, p };
     });
-    for (const j of jobs) j.cancel?.cancel();
     const done = await Promise.all(jobs.map((j) => j.p));
     const cancelled = done.filter((d, i) => i % 2 === 1);
     const kept = done.filter((d, i) => i % 2 === 0);
