@@ -9,7 +9,7 @@ import { InferenceService } from '../model/inferenceService';
 import type { ModelMetadata } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
 import { resolveModelDir } from '../model/modelLocation';
-import { findDomain, uncoveredError } from '../model/predictor';
+import { defaultDomain, uncoveredError } from '../model/predictor';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
@@ -87,7 +87,9 @@ export class InferencePredictor implements Predictor {
     if (!loaded) throw new NoModelError(this.current.message);
     const { metadata, service } = loaded;
     const site = job.structure.sites[job.siteIndex];
-    const domain = job.domain ? metadata.domains.find((d) => d.id === job.domain) : findDomain(metadata, site.element);
+    const domain = job.domain
+      ? metadata.domains.find((d) => d.id === job.domain)
+      : defaultDomain(metadata, site.element, job.structure.lattice !== null);
     if (!domain) throw uncoveredError(metadata, `${site.element} K-edge spectra`);
     const started = Date.now();
     const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);

@@ -53,6 +53,15 @@ export function findDomain(metadata: ModelMetadata, element: string, method?: st
   return metadata.domains.find((d) => d.element.toLowerCase() === el && (m === undefined || d.method.toLowerCase() === m));
 }
 
+/**
+ * The domain a structure's absorber is predicted in when the caller names none: crystals take the
+ * FEFF (Materials Project-style) convention and molecules the FDMNES one, as in the training data;
+ * any other domain of the element is the fallback.
+ */
+export function defaultDomain(metadata: ModelMetadata, element: string, periodic: boolean): OutputDomain | undefined {
+  return findDomain(metadata, element, periodic ? 'FEFF' : 'FDMNES') ?? findDomain(metadata, element);
+}
+
 export function describeCoverage(metadata: ModelMetadata): string {
   return metadata.domains.map((d) => d.id).join(', ');
 }
