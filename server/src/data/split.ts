@@ -1,5 +1,6 @@
 // Seeded splits by material: every site of one material (every conformer of one molecule id)
 // lands on the same side, so validation never sees a crystal it trained on.
+import { mulberry32 } from '../random';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -9,17 +10,7 @@ export interface SplitFractions {
   test: number;
 }
 
-/** mulberry32: tiny, fast and identical on every platform, which is all a split needs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Unique material ids in a fixed order, shuffled by the seed (input order never matters). */
 export function shuffledMaterials(materialIds: Iterable<string>, seed: number): string[] {

@@ -2,20 +2,12 @@
 // so every layer registers its variables here instead of owning anonymous tensors.
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { TfModule } from './backend';
+import { mulberry32 } from '../random';
 
 export type Init = 'glorot' | 'zeros' | 'ones' | { constant: number };
 
-/** Mulberry32: a small seeded generator so fresh networks are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniforms in [0, 1), so fresh networks are reproducible. */
+export const seededRandom = mulberry32;
 
 export class ParamStore {
   readonly variables = new Map<string, Variable>();

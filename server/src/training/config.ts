@@ -1,6 +1,7 @@
 // Training configuration: JSON file → validated, defaults filled, paths resolved.
 // Data paths are tried relative to the config file first and then to the repository root (the
 // nearest ancestor holding package.json), so '../shared/data/…' works from config/ on any checkout.
+import type { ScheduleConfig } from './schedule';
 import Ajv, { type ErrorObject } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -47,14 +48,7 @@ export interface TrainConfig {
   };
   loss: 'L1' | 'MSE';
   optimizer: { name: 'adam' | 'adamw'; learningRate: number; weightDecay: number };
-  schedule: {
-    type: 'none' | 'cosine' | 'step' | 'plateau';
-    warmupEpochs: number;
-    minLearningRate: number;
-    stepEpochs: number;
-    factor: number;
-    patience: number;
-  };
+  schedule: ScheduleConfig;
   epochs: number;
   earlyStopping: { patience: number; minDelta: number };
   batchSize: number;

@@ -1,29 +1,6 @@
-// A seeded generator whose whole state is one 32-bit integer, so a checkpoint can store it and a
-// resumed run draws exactly the numbers an uninterrupted run would have drawn.
-export class SeededRng {
-  private a: number;
+import { SeededRng } from '../random';
 
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1) (mulberry32). */
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  get state(): number {
-    return this.a;
-  }
-
-  set state(s: number) {
-    this.a = s >>> 0;
-  }
-}
+export { SeededRng };
 
 /** Fisher–Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], rng: SeededRng): T[] {
