@@ -17,6 +17,8 @@ function run(cmd, args) {
 run(process.execPath, [path.join(root, 'scripts/build.mjs'), '--production']);
 run(process.execPath, [
   path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package',
-  '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out,
+  // No repository URL to rewrite README image links against: the screenshots stay relative (they
+  // show in the repository; the Marketplace page is not a target of an offline build).
+  '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out,
 ]);
 console.log(`install with: code --install-extension ${path.relative(process.cwd(), out)}`);
