@@ -7,7 +7,6 @@ import { isParseWorkerData, runParseWorker, workerParser } from './lsp/backgroun
 import { useBackgroundParser } from './lsp/documentCache';
 import { startLanguageServer } from './lsp/languageServer';
 import { createPredictor } from './lsp/createPredictor';
-import { gateRequests } from './lsp/requestGate';
 
 function main(): void {
   // A request cancelled while it still waits in the connection's queue is answered "cancelled"
@@ -26,7 +25,7 @@ function main(): void {
   process.on('uncaughtException', (err) => connection.console.error(`uncaught exception: ${err.stack ?? err.message}`));
 
   useBackgroundParser(workerParser(__filename));
-  startLanguageServer(gateRequests(connection), { createPredictor });
+  startLanguageServer(connection, { createPredictor });
   connection.listen();
 }
 

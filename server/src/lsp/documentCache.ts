@@ -70,19 +70,10 @@ export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): D
 }
 
 let installed: BackgroundParser | undefined;
-/** Live caches: lets a request gate (requestGate.ts) wait on whichever cache holds a URI. */
-const live = new Set<DocumentCache>();
 
 /** Background parser for every DocumentCache created without its own (the server installs a worker). */
 export function useBackgroundParser(parser: BackgroundParser | undefined): void {
   installed = parser;
-}
-
-/** Waits until no live cache has a parse pending for `uri`; the latest entry, if any. */
-export async function whenParsed(uri: string, token?: CancellationLike): Promise<ParsedEntry | undefined> {
-  let entry: ParsedEntry | undefined;
-  for (const c of live) entry = (await c.ready(uri, token)) ?? entry;
-  return entry;
 }
 
 export class DocumentCache {
@@ -94,7 +85,6 @@ export class DocumentCache {
 
   constructor(private readonly opts: DocumentCacheOptions) {
     this.debounceMs = opts.debounceMs ?? 200;
-    live.add(this);
   }
 
   /** Schedules a parse of this version; a newer version replaces a pending one. */
@@ -171,7 +161,6 @@ export class DocumentCache {
     }
     this.entries.clear();
     for (const uri of [...this.waiters.keys()]) this.wake(uri);
-    live.delete(this);
   }
 
   private busy(uri: string): boolean {

@@ -1,9 +1,16 @@
 // Wires LSP requests to the pure modules. Every handler is wrapped: an exception is logged and
 // answered with an empty result (or a ResponseError for xanes/* requests), never a dead server.
 import {
+  type CancellationToken,
+  type CodeLensParams,
   type Connection,
   DidChangeConfigurationNotification,
+  type DocumentSymbolParams,
+  type FoldingRangeParams,
+  type HoverParams,
   type InitializeResult,
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
@@ -23,17 +30,16 @@ import {
   type SitesParams,
   StatusNotification,
 } from '../lsp_ext';
-import { documentOutline, foldingRanges } from '../outline';
 import { parseDocument } from '../parse';
 import { codeLenses, documentSites } from './codeLens';
 import { coverageDiagnostics } from './coverage';
 import { toLspDiagnostic } from './diagnostics';
-import { DocumentCache, documentFormat, type ParsedEntry } from './documentCache';
+import { CancelledWaitError, DocumentCache, documentFormat, type ParsedEntry } from './documentCache';
 import { hoverAt } from './hover';
 import { handlePredict, handlePredictAll, handleSites, type PredictionDeps } from './prediction';
 import type { Predictor } from './predictor';
 import { DEFAULT_SETTINGS, normalizeSettings, type XanesSettings } from './settings';
-import { toDocumentSymbols, toFoldingRanges } from './symbols';
+import { entryFoldingRanges, entrySymbols } from './symbols';
 
 /** Robustness-test request (XANES_TEST_HOOKS=1 only): terminate the inference worker as a crash would. */
 export const KILL_WORKER_METHOD = 'xanes/test/killWorker';
@@ -168,32 +174,52 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onHover(safe('hover', null, (p) => {
+  /**
+   * Requests about a document first wait for its pending parse, so a handler sees the current
+   * version and a large document is never parsed a second time on the message loop. Cancelling
+   * while waiting answers RequestCancelled at once (outside `safe`, which would swallow it).
+   */
+  function afterParse<P, R>(uriOf: (p: P) => string, handler: (p: P, token: CancellationToken) => Promise<R>) {
+    return async (p: P, token: CancellationToken): Promise<R> => {
+      try {
+        await cache.ready(uriOf(p), token);
+      } catch (err) {
+        if (err instanceof CancelledWaitError) throw new ResponseError(LSPErrorCodes.RequestCancelled, err.message);
+        throw err;
+      }
+      return handler(p, token);
+    };
+  }
+  const byTextDocument = (p: { textDocument: { uri: string } }): string => p.textDocument.uri;
+  const byUri = (p: { uri: string }): string => p.uri;
+
+  connection.onHover(afterParse(byTextDocument, safe('hover', null, (p: HoverParams) => {
     const entry = parsedOpen(p.textDocument.uri);
     return entry ? hoverAt(entry.doc.blocks, p.position) : null;
-  }));
+  })));
 
-  connection.onCodeLens(safe('codeLens', [], (p) => {
+  connection.onCodeLens(afterParse(byTextDocument, safe('codeLens', [], (p: CodeLensParams) => {
     const entry = parsedOpen(p.textDocument.uri);
     if (!entry) return [];
     return codeLenses(entry.uri, entry.doc.blocks, documentSites(entry.doc.blocks, settings.absorbingElements));
-  }));
+  })));
 
-  connection.onDocumentSymbol(safe('documentSymbol', [], (p) => {
+  // Outline and folding come from the per-version memo (symbols.ts), not a parse per request.
+  connection.onDocumentSymbol(afterParse(byTextDocument, safe('documentSymbol', [], (p: DocumentSymbolParams) => {
     const entry = parsedOpen(p.textDocument.uri);
-    return entry ? toDocumentSymbols(documentOutline(entry.text, entry.format)) : [];
-  }));
+    return entry ? entrySymbols(entry) : [];
+  })));
 
-  connection.onFoldingRanges(safe('foldingRanges', [], (p) => {
+  connection.onFoldingRanges(afterParse(byTextDocument, safe('foldingRanges', [], (p: FoldingRangeParams) => {
     const entry = parsedOpen(p.textDocument.uri);
-    return entry ? toFoldingRanges(foldingRanges(entry.text, entry.format)) : [];
-  }));
+    return entry ? entryFoldingRanges(entry) : [];
+  })));
 
   // Registered by method name: vscode-languageserver bundles its own copy of the protocol
   // package, whose RequestType is nominally distinct from the one lsp_ext.ts imports.
-  connection.onRequest(SitesRequest.method, (p: SitesParams): Promise<AbsorbingSiteInfo[]> => handleSites(deps, p.uri));
-  connection.onRequest(PredictRequest.method, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token));
-  connection.onRequest(PredictAllRequest.method, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token));
+  connection.onRequest(SitesRequest.method, afterParse(byUri, (p: SitesParams): Promise<AbsorbingSiteInfo[]> => handleSites(deps, p.uri)));
+  connection.onRequest(PredictRequest.method, afterParse(byUri, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token)));
+  connection.onRequest(PredictAllRequest.method, afterParse(byUri, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token)));
 
   // Test hooks exist only when the test harness asks for them: never in an editor session.
   if (process.env.XANES_TEST_HOOKS === '1') {
