@@ -5,7 +5,7 @@ import { build, context } from 'esbuild';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tfjsEsmPlugin } from './esbuild-tfjs.mjs';
+import { NATIVE_TF_EXTERNALS, tfjsEsmPlugin } from './esbuild-tfjs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -13,10 +13,12 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 // Native TensorFlow is optional: required at run time only when installed next to the extension.
-const nativeTf = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+const nativeTf = NATIVE_TF_EXTERNALS;
 
 const nodeCommon = {
   bundle: true,
+  // One tfjs-core copy, with its gradients, in every bundle (server/src/model/backend.ts).
+  plugins: [tfjsEsmPlugin],
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -41,15 +43,8 @@ const targets = [
 if (existsSync(path.join(root, 'server/src/model/worker.ts'))) {
   targets.push({ ...nodeCommon, entryPoints: ['server/src/model/worker.ts'], outfile: 'dist/worker.js', external: nativeTf });
 }
-// Training needs tfjs-core's gradient registry, which only its ES modules carry (esbuild-tfjs.mjs).
 if (existsSync(path.join(root, 'server/src/training/worker.ts'))) {
-  targets.push({
-    ...nodeCommon,
-    entryPoints: ['server/src/training/worker.ts'],
-    outfile: 'dist/trainWorker.js',
-    external: nativeTf,
-    plugins: [tfjsEsmPlugin],
-  });
+  targets.push({ ...nodeCommon, entryPoints: ['server/src/training/worker.ts'], outfile: 'dist/trainWorker.js', external: nativeTf });
 }
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {
   targets.push({

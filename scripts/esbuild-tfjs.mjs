@@ -20,5 +20,9 @@ export const tfjsEsmPlugin = {
     build.onResolve({ filter: /^@tensorflow\/tfjs-(core|backend-cpu|backend-wasm)$/ }, (args) => ({
       path: path.join(root, ESM_ENTRY[args.path]),
     }));
+    // Deep imports such as tfjs-core/dist/register_all_gradients: the ES module file itself.
+    build.onResolve({ filter: /^@tensorflow\/tfjs-core\/dist\/[\w/]+$/ }, (args) => ({
+      path: path.join(root, 'node_modules', `${args.path}.js`),
+    }));
   },
 };

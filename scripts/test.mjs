@@ -3,6 +3,7 @@
 // are node's summary. Installs the offline VS Code for the e2e suite when it is missing.
 //   node scripts/test.mjs [--no-typecheck] [--no-e2e] [filter-substring]
 import { build } from 'esbuild';
+import { NATIVE_TF_EXTERNALS, tfjsEsmPlugin } from './esbuild-tfjs.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -71,7 +72,8 @@ await Promise.all(files.map((f, i) => build({
   format: 'cjs',
   sourcemap: 'inline',
   outfile: outputs[i],
-  external: ['@tensorflow/*', 'vscode', 'playwright-core', 'esbuild'],
+  external: [...NATIVE_TF_EXTERNALS, 'vscode', 'playwright-core', 'esbuild'],
+  plugins: [tfjsEsmPlugin],
   logLevel: 'warning',
 })));
 

@@ -50,6 +50,8 @@ export interface PredictResult extends SiteRef {
   domain: PredictionDomain;
   /** Absolute energies in eV. */
   energies: number[];
+  /** How the energies were placed when the model's grid is edge-relative (E − E0). */
+  energyNote?: string;
   mu: number[];
   /** Ensemble standard deviation per point, when the model is an ensemble. */
   std?: number[];

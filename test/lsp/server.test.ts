@@ -2,7 +2,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { AbsorbingSiteInfo, PredictAllResult } from '../../server/src/lsp_ext';
+import type { AbsorbingSiteInfo, PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
+import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
 
@@ -171,4 +172,26 @@ test('garbage never kills the server', async () => {
 test('the xanes/test/killWorker hook does not exist without XANES_TEST_HOOKS=1', async () => {
   await assert.rejects(server.connection.sendRequest('xanes/test/killWorker', {}), (e: { code: number }) => e.code === -32601);
   assert.equal(server.process.exitCode, null);
+});
+
+test('shipped model: Ti (edge-relative grid) is placed at the tabulated K edge and says so; Cu stays on its absolute grid', async () => {
+  const shipped = await startServer({ absorbingElements: ['Ti', 'Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
+  try {
+    const ti = await shipped.open('rutile.cif');
+    const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: ti.uri });
+    const r = await shipped.connection.sendRequest<PredictResult>('xanes/predict', { uri: ti.uri, block: 0, siteIndex: site.siteIndex });
+    assert.equal(r.domain.id, 'Ti-K-FDMNES-rel');
+    // The model's grid is −15 … +49 eV around E0; the Ti K edge is 4966 eV.
+    assert.ok(Math.abs(r.energies[0] - (4966 - 15)) < 1e-6, `first energy ${r.energies[0]}`);
+    assert.ok(Math.abs(r.energies[r.energies.length - 1] - (4966 + 49)) < 1e-6);
+    assert.match(r.energyNote ?? '', /tabulated Ti K edge, 4966\.0 eV/);
+    const cu = await shipped.open('tenorite.cif');
+    const [cuSite] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: cu.uri });
+    const c = await shipped.connection.sendRequest<PredictResult>('xanes/predict', { uri: cu.uri, block: 0, siteIndex: cuSite.siteIndex });
+    assert.equal(c.domain.id, 'Cu-K-FEFF');
+    assert.equal(c.energyNote, undefined);
+    assert.ok(c.energies[0] > 8900 && c.energies[0] < 9000, `Cu grid starts at ${c.energies[0]}`);
+  } finally {
+    await shipped.close();
+  }
 });

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { candidates, loadTf, loadTfUncached, type TfModule } from '../../server/src/model/backend';
+import { bundledRequire, candidates, loadTf, loadTfUncached, type TfModule } from '../../server/src/model/backend';
 
 type Req = ((id: string) => unknown) & { resolve: (id: string) => string };
 
 function fakeRequire(overrides: Record<string, () => unknown>): Req {
-  const f = ((id: string) => (overrides[id] ? overrides[id]() : require(id))) as Req;
+  // Anything not overridden comes from where the loader gets it: the one bundled tfjs copy.
+  const f = ((id: string) => (overrides[id] ? overrides[id]() : bundledRequire(id))) as Req;
   f.resolve = require.resolve;
   return f;
 }

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import path from 'node:path';
 import { readMetadata } from '../../server/src/model/modelFiles';
 import { defaultDomain } from '../../server/src/model/predictor';
 
-const shipped = path.resolve('models/mem-xanes-v1');
+const shipped = SHIPPED_MODEL;
 
 test('crystals get the FEFF domain, molecules the FDMNES one, else any domain of the element', () => {
   const metadata = readMetadata(shipped);

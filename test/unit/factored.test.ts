@@ -12,9 +12,9 @@ import { createPredictor } from '../../server/src/model/predictor';
 import { parseDocument } from '../../server/src/parse';
 import type { Structure } from '../../server/src/structure/types';
 import { denseForward } from '../fixtures/models/denseForward';
-import { randomGraphs, randomWeights, SMALL_CONFIG } from '../fixtures/models/fixtures';
+import { randomGraphs, randomWeights, SMALL_CONFIG, SHIPPED_MODEL } from '../fixtures/models/fixtures';
 
-const MODEL = path.resolve('models/mem-xanes-v1');
+const MODEL = SHIPPED_MODEL;
 
 function structure(file: string): Structure {
   const doc = parseDocument(fs.readFileSync(path.resolve('test/fixtures/structures', file), 'utf8'), 'cif');
@@ -103,12 +103,12 @@ test('predictor on the shipped model gives the dense forward\'s spectra and atte
   p.dispose();
 });
 
-test('factored = dense in training mode too (batch statistics and running averages)', async () => {
+for (const config of [SMALL_CONFIG, { ...SMALL_CONFIG, attention: 'cosine' as const }]) test(`factored = dense in training mode too (batch statistics and running averages; ${config.attention ?? 'tanh'} attention)`, async () => {
   const { tf } = await loadTf('cpu');
-  const weights = randomWeights(tf, SMALL_CONFIG, 8);
+  const weights = randomWeights(tf, config, 8);
   const graphs = randomGraphs(7, 19);
   const run = (factored: boolean): { out: Float32Array[]; stats: Float32Array[] } => {
-    const net = new XanesNetwork(tf, SMALL_CONFIG);
+    const net = new XanesNetwork(tf, config);
     net.setWeights(weights);
     const batch = batchGraphs(graphs);
     const out = tf.tidy(() => {

@@ -149,9 +149,11 @@ test('the real worker bundle predicts the same as the in-process predictor', asy
   const { tf } = await loadTf('cpu');
   const dir = writeSmallModel(tf, 2);
   const outdir = path.resolve('out/test-worker');
+  // Bundled like dist/worker.js: one tfjs copy inside the bundle (scripts/esbuild-tfjs.mjs).
+  const { tfjsEsmPlugin, NATIVE_TF_EXTERNALS } = (await import(path.resolve('scripts/esbuild-tfjs.mjs'))) as { tfjsEsmPlugin: never; NATIVE_TF_EXTERNALS: string[] };
   await build({
     entryPoints: [path.resolve('server/src/model/worker.ts')], bundle: true, platform: 'node', target: 'node20',
-    format: 'cjs', outfile: path.join(outdir, 'worker.js'), external: ['@tensorflow/*'], logLevel: 'warning',
+    format: 'cjs', outfile: path.join(outdir, 'worker.js'), external: NATIVE_TF_EXTERNALS, plugins: [tfjsEsmPlugin], logLevel: 'warning',
   });
   const s = new InferenceService({ modelDir: dir, backend: 'cpu', workerPath: path.join(outdir, 'worker.js') });
   const info = await s.info();

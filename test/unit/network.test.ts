@@ -7,7 +7,8 @@ import { loadTf, type TfModule } from '../../server/src/model/backend';
 import { BN_EPSILON, BN_MOMENTUM } from '../../server/src/model/batchnorm';
 import type { NetworkConfig } from '../../server/src/model/config';
 import { XanesNetwork, type NamedWeight } from '../../server/src/model/network';
-import { randomGraphs, randomWeights, SMALL_CONFIG } from '../fixtures/models/fixtures';
+import { DEFAULT_WACSF_OPTIONS } from '../../server/src/baseline/wacsf';
+import { randomGraphs, randomWeights, SMALL_CONFIG, SMALL_GRAPH } from '../fixtures/models/fixtures';
 
 // ---- independent float64 reference: explicit concatenations and loops, no tfjs ----
 type W = Map<string, { shape: number[]; data: Float64Array }>;
@@ -60,11 +61,21 @@ function reference(w: W, cfg: NetworkConfig, g: AbsorberGraph): { outputs: numbe
     const f = e.map((ej, j) => fEdge(x[0], x[j + 1], ej));
     const q = linear(w, `${p}.query`, x[0], false);
     const wa = w.get(`${p}.score`)!.data;
+    const cosine = cfg.attention === 'cosine';
+    const tau = cfg.attentionTemperature ?? 4;
+    // v = W_kᵀ(w ⊙ q), only for the cosine score's |v| (the key kernel is [F, D]).
+    const keyKernel = w.get(`${p}.key.kernel`)!.data;
+    const v = Array.from({ length: F }, (_, r) => {
+      let t = 0;
+      for (let d = 0; d < D; d++) t += keyKernel[r * D + d] * wa[d] * q[d];
+      return t;
+    });
+    const norm = (u: number[]): number => Math.sqrt(u.reduce((acc, c) => acc + c * c, 1e-6));
     const a = f.map((fj) => {
       const k = linear(w, `${p}.key`, fj, false);
       let s = 0;
       for (let d = 0; d < D; d++) s += q[d] * k[d] * wa[d];
-      return Math.tanh(s / Math.sqrt(D));
+      return cosine ? (tau * s) / (norm(fj) * norm(v)) : Math.tanh(s / Math.sqrt(D));
     });
     const ex = a.map((aj, j) => (mask[j + 1] ? Math.exp(aj) : 0));
     const tot = ex.reduce((s, v) => s + v, 0);
@@ -86,6 +97,11 @@ function reference(w: W, cfg: NetworkConfig, g: AbsorberGraph): { outputs: numbe
     for (let i = 0; i < N; i++) if (mask[i]) s += headOut[hd][i][k];
     return s / real;
   });
+  if (cfg.descriptorSize) {
+    const m = w.get('descriptor.mean')!.data, sd = w.get('descriptor.std')!.data;
+    assert.equal(g.descriptor?.length, cfg.descriptorSize);
+    pooled = [...pooled, ...Array.from(g.descriptor!, (v, k) => (v - m[k]) / sd[k])];
+  }
   cfg.denseWidths.forEach((_, d) => {
     const alpha = w.get(`dense${d}.alpha`)!.data;
     pooled = linear(w, `dense${d}`, pooled).map((v, k) => (v > 0 ? v : alpha[k] * v));
@@ -113,26 +129,42 @@ function run(tf: TfModule, net: XanesNetwork, graphs: AbsorberGraph[], training 
   });
 }
 
-test('network matches an independent float64 implementation (cpu backend)', async () => {
-  const tf = await cpu();
-  const weights = randomWeights(tf, SMALL_CONFIG, 3);
-  const net = new XanesNetwork(tf, SMALL_CONFIG);
-  net.setWeights(weights);
-  const graphs = randomGraphs(6, 42);
-  const got = run(tf, net, graphs);
-  const w = toMap(weights);
-  const n = SMALL_CONFIG.heads, nb = graphs[0].options.maxNeighbours;
-  graphs.forEach((g, b) => {
-    const ref = reference(w, SMALL_CONFIG, g);
-    SMALL_CONFIG.outputs.forEach((o, k) => {
-      const err = relErr(got.outputs[k].subarray(b * o.size, (b + 1) * o.size), ref.outputs[k]);
-      assert.ok(err < 1e-4, `graph ${b} head ${k}: relative error ${err}`);
+const COSINE_CONFIG: NetworkConfig = { ...SMALL_CONFIG, attention: 'cosine', attentionTemperature: 3 };
+/** wACSF with G1 + 3 G2: a 4-long absorber descriptor. */
+const DESCRIBED_GRAPH = { ...SMALL_GRAPH, descriptor: { ...DEFAULT_WACSF_OPTIONS, cutoff: 5, nG2: 3, nG4: 0 } };
+const DESCRIPTOR_CONFIG: NetworkConfig = { ...COSINE_CONFIG, descriptorSize: 4 };
+
+for (const [label, config, graphOptions] of [
+  ['tanh attention', SMALL_CONFIG, SMALL_GRAPH], ['cosine attention', COSINE_CONFIG, SMALL_GRAPH], ['absorber descriptor', DESCRIPTOR_CONFIG, DESCRIBED_GRAPH],
+] as const) {
+  test(`network matches an independent float64 implementation (cpu backend, ${label})`, async () => {
+    const tf = await cpu();
+    const weights = randomWeights(tf, config, 3);
+    const net = new XanesNetwork(tf, config);
+    net.setWeights(weights);
+    const graphs = randomGraphs(6, 42, graphOptions);
+    const got = run(tf, net, graphs);
+    const w = toMap(weights);
+    const n = config.heads, nb = graphs[0].options.maxNeighbours;
+    let spread = 0;
+    graphs.forEach((g, b) => {
+      const ref = reference(w, config, g);
+      config.outputs.forEach((o, k) => {
+        const err = relErr(got.outputs[k].subarray(b * o.size, (b + 1) * o.size), ref.outputs[k]);
+        assert.ok(err < 1e-4, `graph ${b} head ${k}: relative error ${err}`);
+      });
+      const att = Array.from(got.attention.subarray(b * n * nb, (b + 1) * n * nb));
+      assert.ok(relErr(att, ref.attention.flat()) < 1e-4);
+      for (const row of ref.attention) {
+        const real = row.filter((v) => v > 0);
+        if (real.length > 1) spread = Math.max(spread, Math.max(...real) / Math.min(...real));
+      }
     });
-    const att = Array.from(got.attention.subarray(b * n * nb, (b + 1) * n * nb));
-    assert.ok(relErr(att, ref.attention.flat()) < 1e-4);
+    // Random weights must give attention that differs between neighbours, or the test says little.
+    assert.ok(spread > 1.001, `attention max/min ratio ${spread}`);
+    net.dispose();
   });
-  net.dispose();
-});
+}
 
 test('attention is a softmax over real neighbours: sums to 1, padding exactly 0', async () => {
   const tf = await cpu();

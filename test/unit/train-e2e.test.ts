@@ -146,3 +146,56 @@ test('training in a worker thread: progress events, cancel, then resume to the e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('warm start into angular features, cosine attention and the wACSF descriptor: exact start, calibrated ensemble, same features at inference', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-e2e-v2-'));
+  try {
+    const c1 = capture();
+    assert.equal(await trainCli(['--config', writeConfig(dir, { baseline: { enabled: false } }), '--backend', 'wasm'], c1.io), 0, c1.err.join(''));
+    const first = path.join(dir, 'run', 'model');
+    const cfg2 = path.join(dir, 'train2.json');
+    const base = JSON.parse(readFileSync(path.join(dir, 'train.json'), 'utf8')) as Record<string, unknown> & { model: Record<string, unknown> };
+    writeFileSync(cfg2, JSON.stringify({
+      ...base, model: { ...base.model, angular: true, attention: 'cosine', descriptor: 'wacsf' },
+      initFrom: first, ensemble: { size: 2 }, baseline: { enabled: false }, outputDir: path.join(dir, 'run2'),
+    }));
+    const c2 = capture();
+    assert.equal(await trainCli(['--config', cfg2, '--backend', 'wasm'], c2.io), 0, c2.err.join(''));
+    const log = c2.err.join('');
+    assert.match(log, /member 0: warm start from .* member 0: \d+ tensors copied, 5 grown with zero rows \(conv0\.edge\.kernel.*dense0\.kernel\), 2 fresh \(descriptor\.mean, descriptor\.std\)/);
+    assert.match(log, /member 1: warm start from .* member 0:/, 'a 1-member source serves every member');
+    assert.match(log, /calibration Cu-K-FEFF: ensemble std × /);
+    const modelDir = path.join(dir, 'run2', 'model');
+    const meta = readMetadata(modelDir);
+    assert.equal(meta.graph.angular, true);
+    assert.equal(meta.network.attention, 'cosine');
+    assert.equal(meta.network.descriptorSize, 97);
+    assert.equal(meta.network.edgeFeatureSize, 90);
+    assert.ok((meta.uncertainty?.stdScale['Cu-K-FEFF'] ?? 0) > 0);
+    const stored = (meta.training as unknown as { config: { initFrom?: string; data: { sources: { path: string }[] } } }).config;
+    assert.ok(stored.data.sources.every((s) => !path.isAbsolute(s.path)) && !path.isAbsolute(stored.initFrom ?? ''), 'portable config');
+    const members = loadModelFiles(modelDir).members;
+    const scale = members[0].find((w) => w.name === 'descriptor.std')!;
+    assert.ok(scale.data.some((v) => v !== 1), 'descriptor scaling was fitted on the training split');
+    // Features at inference (from the structure) equal the cached training features.
+    const prepared = await prepareDataset([{ path: SOURCES[0] }], { graph: meta.graph, wacsf: meta.graph.descriptor });
+    const { loadDatasets } = await import('../../server/src/data/load');
+    const { buildAbsorberGraph } = await import('../../server/src/graph/build');
+    const records = (await loadDatasets([{ path: SOURCES[0] }])).records;
+    const s = 0;
+    const rec = records[prepared.set.group[s]];
+    const fresh = buildAbsorberGraph(rec.structure!, rec.absorberIndex!, meta.graph);
+    const cached = sampleGraph(prepared.set, s);
+    const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    assert.ok(maxDiff(fresh.edgeFeatures, cached.edgeFeatures) < 1e-5, 'edge features (with angular block)');
+    assert.ok(maxDiff(fresh.descriptor!, cached.descriptor!) < 1e-4, 'absorber descriptor');
+    assert.ok(fresh.edgeFeatures.some((v, i) => i % 90 >= 65 && v > 0), 'angular block filled');
+    const predictor = await loadPredictor(modelDir, { backend: 'wasm' });
+    const [a, b] = predictor.predict([fresh, cached], ['Cu-K-FEFF']);
+    a.mu.forEach((m, i) => assert.ok(Math.abs(m - b.mu[i]) < 1e-4));
+    assert.ok(a.std && a.std.every((v) => Number.isFinite(v) && v >= 0));
+    predictor.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

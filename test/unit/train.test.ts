@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { batchGraphs } from '../../server/src/graph/build';
 import { sampleGraph } from '../../server/src/data/tensorize';
+import { DEFAULT_GRAPH_OPTIONS } from '../../server/src/graph/types';
 import { loadTf, type TfModule } from '../../server/src/model/backend';
 import type { NetworkConfig } from '../../server/src/model/config';
 import { batchTargets } from '../../server/src/training/batches';
@@ -83,14 +84,21 @@ test('normalisation: per-point mean over scored points, scalar std; round trip i
   for (const mu of [0, 0.37, 1.9]) assert.ok(Math.abs(denormaliseValue(norm[0], 4, normaliseValue(norm[0], 4, mu)) - mu) < 1e-9);
 });
 
-test('fast training inputs equal batchGraphs(sampleGraph(...))', () => {
-  const set = syntheticSet({ count: 5 });
+for (const angular of [false, true]) test(`fast training inputs equal batchGraphs(sampleGraph(...))${angular ? ' with angular features' : ''}`, () => {
+  const set = syntheticSet({ count: 5, graph: { ...DEFAULT_GRAPH_OPTIONS, maxNeighbours: 6, angular } });
   const a = gnnBatch(set, [0, 3, 4]);
   const b = batchGraphs([0, 3, 4].map((i) => sampleGraph(set, i)));
+  assert.equal(a.edgeFeatureSize, angular ? 65 + 25 : 65);
   assert.deepEqual(Array.from(a.mask), Array.from(b.mask));
   assert.deepEqual(Array.from(a.nodes), Array.from(b.nodes));
   const maxDiff = a.edges.reduce((m, v, i) => Math.max(m, Math.abs(v - b.edges[i])), 0);
   assert.ok(maxDiff < 1e-6, `edge features differ by ${maxDiff}`);
+  if (angular) {
+    // The angular block is really filled (the synthetic neighbours have directions).
+    let sum = 0;
+    for (let e = 0; e < a.edges.length / a.edgeFeatureSize; e++) for (let q = 65; q < 90; q++) sum += a.edges[e * 90 + q];
+    assert.ok(sum > 1, `angular features sum to ${sum}`);
+  }
 });
 
 test('factorised training forward equals the network forward (outputs and batch-norm statistics)', async () => {

@@ -111,7 +111,7 @@ export function derive(state: PanelState): Derived {
       id: s.id,
       kind: 'prediction',
       label: siteLabel(s),
-      detail: `${s.fileName} · ${s.blockName} · ${s.model}`,
+      detail: `${s.fileName} · ${s.blockName} · ${s.model}${s.energyNote ? ` · ${s.energyNote}` : ''}`,
       color,
       visible: !hidden.has(s.id),
       energies: s.energies,

@@ -22,6 +22,8 @@ export interface PanelSpectrum {
   energies: number[];
   mu: number[];
   std?: number[];
+  /** Set when the model's grid is edge-relative and the energies were placed at a tabulated edge. */
+  energyNote?: string;
 }
 
 export type HostToWebview =

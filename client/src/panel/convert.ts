@@ -44,5 +44,6 @@ export function toPanelSpectrum(r: PredictResult, fallbackUri?: string): PanelSp
     mu: r.mu.slice(),
   };
   if (r.std && r.std.length === r.energies.length) s.std = r.std.slice();
+  if (r.energyNote) s.energyNote = r.energyNote;
   return s;
 }

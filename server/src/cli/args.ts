@@ -58,3 +58,9 @@ export function listOption(args: ParsedArgs, name: string): string[] | undefined
   const v = args.options.get(name);
   return v === undefined ? undefined : v.split(/[\s,]+/).filter((s) => s.length > 0);
 }
+
+/** Data sources: `--data FIRST` plus any further sources given as positionals. */
+export function dataSources(args: ParsedArgs): string[] {
+  const first = args.options.get('data');
+  return [...(first !== undefined ? [first] : []), ...args.positionals];
+}

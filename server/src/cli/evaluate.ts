@@ -2,7 +2,7 @@
 // Per-domain metrics of a model directory: MAE, R², Pearson, Δμ median and quartiles, peak
 // position error, and the ±2σ coverage of an ensemble.
 import type { CliCommand } from './io';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, dataSources } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { evaluateModel } from '../training/evaluateModel';
 import { formatMetricsTable } from '../training/format';
@@ -17,8 +17,7 @@ export const run: CliCommand = async (argv, io) => {
   }
   const modelDir = args.options.get('model');
   const configFile = args.options.get('config');
-  // --data takes one source; more sources follow as positionals.
-  const data = [...(args.options.has('data') ? [args.options.get('data') as string] : []), ...args.positionals];
+  const data = dataSources(args);
   if (!modelDir || (!configFile && data.length === 0)) throw new UsageError(`need --model and --config or --data\n${USAGE}`);
   const split = args.options.get('split') ?? (configFile ? 'val' : 'all');
   if (split !== 'val' && split !== 'test' && split !== 'all') throw new UsageError(`--split must be val, test or all, got "${split}"`);

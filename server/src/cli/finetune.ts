@@ -3,7 +3,7 @@
 // head tuned layer by layer from the output down; writes a new model directory.
 import path from 'node:path';
 import type { CliCommand } from './io';
-import { numberOption, parseArgs, UsageError } from './args';
+import { numberOption, parseArgs, UsageError, dataSources } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { finetuneModel } from '../training/finetune';
 import { formatEvent, formatMetricsTable } from '../training/format';
@@ -18,7 +18,7 @@ export const run: CliCommand = async (argv, io) => {
   }
   const modelDir = args.options.get('model');
   const out = args.options.get('out');
-  const data = [...(args.options.has('data') ? [args.options.get('data') as string] : []), ...args.positionals];
+  const data = dataSources(args);
   if (!modelDir || !out || data.length === 0) throw new UsageError(`need --model, --data and --out\n${USAGE}`);
   const { tf } = await loadTf((args.options.get('backend') ?? 'auto') as BackendPreference);
   const epochs = numberOption(args, 'epochs');

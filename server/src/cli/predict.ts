@@ -128,6 +128,8 @@ export const run: CliCommand = async (argv, io) => {
     }
   }
   const { name, backend: used } = predictor.info;
+  // Edge-relative grids are printed as the model has them (E − E0), and say so.
+  const relativeDomains = new Set(predictor.metadata.domains.filter((d) => (d as { relative?: boolean }).relative).map((d) => d.id));
   for (let i = 0; i < ready.length; i += 64) {
     const chunk = ready.slice(i, i + 64);
     const preds = predictor.predict(chunk.map((c) => c.graph), chunk.map((c) => c.domain));
@@ -135,7 +137,7 @@ export const run: CliCommand = async (argv, io) => {
       const { job } = chunk[k];
       lines.push(JSON.stringify({
         id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex, domain: p.domainId,
-        energies: p.energies, mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention, model: name, backend: used,
+        energies: p.energies, ...(relativeDomains.has(p.domainId) ? { energy_reference: 'E-E0' } : {}), mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention, model: name, backend: used,
       }));
     });
   }

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { graphFromNeighbourList, buildAbsorberGraph } from '../graph/build';
+import { graphFromNeighbourList, buildAbsorberGraph, type ListedNeighbour } from '../graph/build';
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions } from '../graph/types';
 import { elementSymbol } from '../structure/elements';
+import type { Vec3 } from '../structure/types';
 import { wacsfForSite, wacsfFromDistances, wacsfLength, type WacsfOptions } from '../baseline/wacsf';
 import { DomainRegistry, type DomainSpec } from './domains';
 import type { ImportIssue, SpectrumRecord } from './record';
@@ -59,6 +60,8 @@ export interface TensorizedSet {
   neighbourZ: Uint8Array;
   /** [count × maxNeighbours] Å. */
   neighbourDistance: Float32Array;
+  /** [count × maxNeighbours × 3] absorber → neighbour (Å); zeros where the record has no coordinates. */
+  neighbourVector: Float32Array;
   domainIndex: Uint16Array;
   /** [count × gridLength] */
   targets: Float32Array;
@@ -78,25 +81,28 @@ interface Sample {
   absorberZ: number;
   nbZ: number[];
   nbD: number[];
+  nbV: (readonly number[] | undefined)[];
   domain: number;
   values: Float32Array;
   mask: Uint8Array;
   wacsf?: Float32Array;
 }
 
-function neighboursOf(r: SpectrumRecord, site: number | null, g: GraphOptions): { Z: number[]; d: number[] } {
+function neighboursOf(r: SpectrumRecord, site: number | null, g: GraphOptions): { Z: number[]; d: number[]; v: (readonly number[] | undefined)[] } {
   let graph: AbsorberGraph;
   if (r.structure && site !== null) graph = buildAbsorberGraph(r.structure, site, g);
   else if (r.neighbourList) graph = graphFromNeighbourList(r.absorber, r.neighbourList, g);
   else throw new Error('no structure site and no neighbour list');
   const Z: number[] = [];
   const d: number[] = [];
+  const v: (readonly number[] | undefined)[] = [];
   for (const nb of graph.neighbours) {
     if (nb.virtual) continue;
     Z.push(nb.Z);
     d.push(nb.distance);
+    v.push(nb.vector);
   }
-  return { Z, d };
+  return { Z, d, v };
 }
 
 /** Absorber sites a record stands for: its index, or every absorber site when site-averaged. */
@@ -113,7 +119,12 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
   const minCoverage = opts.minCoverage ?? 0.8;
   const registry = new DomainRegistry(opts.domains ?? []);
   const only = opts.onlyDomains && opts.onlyDomains.length ? new Set(opts.onlyDomains) : undefined;
-  const wOpts = opts.wacsf === false || opts.wacsf === undefined ? undefined : opts.wacsf;
+  const asked = opts.wacsf === false || opts.wacsf === undefined ? undefined : opts.wacsf;
+  // One wACSF per sample serves the baseline and the network's absorber descriptor alike.
+  if (asked && g.descriptor && JSON.stringify(asked) !== JSON.stringify(g.descriptor)) {
+    throw new Error('tensorize: the baseline wACSF and the absorber descriptor must use the same options');
+  }
+  const wOpts = asked ?? g.descriptor;
   const samples: Sample[] = [];
   const skipped: SkippedRecord[] = [];
   const stats = new Map<string, { records: number; samples: number; skipped: number; covSum: number; covMin: number; partial: number }>();
@@ -147,7 +158,7 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
           else w = wacsfFromDistances(nb.Z.map((Z, k) => ({ Z, distance: nb.d[k] })), wOpts);
         }
         return {
-          recordIndex: ri, absorberZ: atomicZ(r.absorber), nbZ: nb.Z, nbD: nb.d,
+          recordIndex: ri, absorberZ: atomicZ(r.absorber), nbZ: nb.Z, nbD: nb.d, nbV: nb.v,
           domain: registry.indexOf(domain.id), values: res.values, mask: res.mask, ...(w ? { wacsf: w } : {}),
         };
       });
@@ -175,6 +186,7 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
     absorberZ: Uint8Array.from(samples.map((s) => s.absorberZ)),
     neighbourZ: new Uint8Array(n * N),
     neighbourDistance: new Float32Array(n * N),
+    neighbourVector: new Float32Array(n * N * 3),
     domainIndex: Uint16Array.from(samples.map((s) => s.domain)),
     targets: new Float32Array(n * gridLength),
     targetMask: new Uint8Array(n * gridLength),
@@ -185,6 +197,8 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
     for (let k = 0; k < Math.min(N, s.nbZ.length); k++) {
       set.neighbourZ[i * N + k] = s.nbZ[k];
       set.neighbourDistance[i * N + k] = s.nbD[k];
+      const v = s.nbV[k];
+      if (v) set.neighbourVector.set(v, (i * N + k) * 3);
     }
     set.targets.set(s.values, i * gridLength);
     set.targetMask.set(s.mask, i * gridLength);
@@ -208,13 +222,22 @@ function atomicZ(symbol: string): number {
 /** The full graph (node/edge features, mask) of sample i, rebuilt from the cached neighbour list. */
 export function sampleGraph(set: TensorizedSet, i: number): AbsorberGraph {
   const N = set.maxNeighbours;
-  const list: { element: string; distance: number }[] = [];
+  const list: ListedNeighbour[] = [];
   for (let k = 0; k < N; k++) {
     const z = set.neighbourZ[i * N + k];
     if (z === 0) break;
-    list.push({ element: elementSymbol(z) as string, distance: set.neighbourDistance[i * N + k] });
+    const o = (i * N + k) * 3;
+    const v = set.neighbourVector;
+    const vector: Vec3 = [v[o], v[o + 1], v[o + 2]];
+    list.push({
+      element: elementSymbol(z) as string, distance: set.neighbourDistance[i * N + k],
+      ...(vector.some((c) => c !== 0) ? { vector } : {}),
+    });
   }
-  return graphFromNeighbourList(elementSymbol(set.absorberZ[i]) as string, list, set.graphOptions);
+  const g = graphFromNeighbourList(elementSymbol(set.absorberZ[i]) as string, list, set.graphOptions);
+  // The cached descriptor is the one computed from the full structure.
+  if (set.graphOptions.descriptor && set.wacsf) g.descriptor = set.wacsf.slice(i * set.wacsfLength, (i + 1) * set.wacsfLength);
+  return g;
 }
 
 /** Target values and mask of sample i on its own domain grid (unpadded). */
@@ -229,11 +252,11 @@ export function sampleTarget(set: TensorizedSet, i: number): { values: Float32Ar
 
 const MAGIC = 'XLDS1\n';
 /** Bump when tensorize or the graph/wACSF code changes what it writes. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
-type ArrayName = 'group' | 'absorberZ' | 'neighbourZ' | 'neighbourDistance' | 'domainIndex' | 'targets' | 'targetMask' | 'wacsf';
+type ArrayName = 'group' | 'absorberZ' | 'neighbourZ' | 'neighbourDistance' | 'neighbourVector' | 'domainIndex' | 'targets' | 'targetMask' | 'wacsf';
 const ARRAY_TYPES = {
-  group: Int32Array, absorberZ: Uint8Array, neighbourZ: Uint8Array, neighbourDistance: Float32Array,
+  group: Int32Array, absorberZ: Uint8Array, neighbourZ: Uint8Array, neighbourDistance: Float32Array, neighbourVector: Float32Array,
   domainIndex: Uint16Array, targets: Float32Array, targetMask: Uint8Array, wacsf: Float32Array,
 } as const;
 
@@ -245,9 +268,9 @@ interface CacheHeader {
 }
 
 export function saveCache(file: string, set: TensorizedSet, report: TensorizeReport): void {
-  const { group, absorberZ, neighbourZ, neighbourDistance, domainIndex, targets, targetMask, wacsf, ...meta } = set;
+  const { group, absorberZ, neighbourZ, neighbourDistance, neighbourVector, domainIndex, targets, targetMask, wacsf, ...meta } = set;
   const arrays: [ArrayName, ArrayBufferView | undefined][] = [
-    ['group', group], ['absorberZ', absorberZ], ['neighbourZ', neighbourZ], ['neighbourDistance', neighbourDistance],
+    ['group', group], ['absorberZ', absorberZ], ['neighbourZ', neighbourZ], ['neighbourDistance', neighbourDistance], ['neighbourVector', neighbourVector],
     ['domainIndex', domainIndex], ['targets', targets], ['targetMask', targetMask], ['wacsf', wacsf],
   ];
   const entries: CacheHeader['arrays'] = [];

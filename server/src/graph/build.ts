@@ -2,6 +2,8 @@
 // atoms within r_cut over all periodic images, padded with masked virtual atoms at r_cut.
 import { atomicNumber, elementSymbol } from '../structure/elements';
 import type { Structure, TextRange, Vec3 } from '../structure/types';
+import { wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
+import { ANGULAR_FEATURE_SIZE, writeAngularFeatures } from './angular';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
 import { gaussianRbf } from './rbf';
@@ -10,7 +12,18 @@ import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions, type Neig
 const NO_RANGE: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function edgeFeatureSize(options: GraphOptions): number {
-  return 1 + options.rbfCount;
+  return 1 + options.rbfCount + (options.angular ? ANGULAR_FEATURE_SIZE : 0);
+}
+
+/** Length of the absorber descriptor (0 when the options ask for none). */
+export function descriptorSize(options: GraphOptions): number {
+  return options.descriptor ? wacsfLength(options.descriptor) : 0;
+}
+
+/** Whether two option sets featurise graphs identically. */
+export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
+  return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
+    && JSON.stringify(a.descriptor ?? null) === JSON.stringify(b.descriptor ?? null);
 }
 
 function virtualNeighbour(options: GraphOptions): Neighbour {
@@ -23,7 +36,7 @@ function virtualNeighbour(options: GraphOptions): Neighbour {
 /** Fill features and mask from an absorber and an already sorted, truncated neighbour list. */
 function assemble(
   absorberIndex: number, element: string, Z: number, range: TextRange,
-  real: Neighbour[], options: GraphOptions,
+  real: Neighbour[], options: GraphOptions, descriptor?: () => Float32Array,
 ): AbsorberGraph {
   const n = options.maxNeighbours;
   const ef = edgeFeatureSize(options);
@@ -44,7 +57,14 @@ function assemble(
     const rbf = gaussianRbf(nb.distance, options.rbfCount, options.cutoff);
     edgeFeatures.set(rbf, i * ef + 1);
   });
-  return { absorberIndex, element, Z, range, neighbours, nodeFeatures, edgeFeatures, mask, options };
+  const count = Math.min(real.length, n);
+  if (options.angular && count > 0 && neighbours.slice(0, count).every((nb) => nb.vector)) {
+    const vectors = neighbours.slice(0, count).flatMap((nb) => nb.vector as Vec3);
+    writeAngularFeatures(vectors, count, options.cutoff, edgeFeatures, 1 + options.rbfCount, ef);
+  }
+  const graph: AbsorberGraph = { absorberIndex, element, Z, range, neighbours, nodeFeatures, edgeFeatures, mask, options };
+  if (options.descriptor && descriptor) graph.descriptor = descriptor();
+  return graph;
 }
 
 /** Graph of site `absorberIndex` of a crystal or molecule. */
@@ -52,6 +72,7 @@ export function buildAbsorberGraph(
   structure: Structure, absorberIndex: number, options: GraphOptions = DEFAULT_GRAPH_OPTIONS,
 ): AbsorberGraph {
   const hits = findNeighbours(structure, absorberIndex, options.cutoff);
+  const origin = structure.sites[absorberIndex].cart;
   const real: Neighbour[] = [];
   for (const h of hits) {
     if (h.distance >= options.cutoff) break;
@@ -61,11 +82,13 @@ export function buildAbsorberGraph(
     real.push({
       siteIndex: h.siteIndex, image: h.image, element: s.element, Z: s.Z, distance: h.distance,
       cart: h.cart, range: s.range, virtual: false,
+      vector: [h.cart[0] - origin[0], h.cart[1] - origin[1], h.cart[2] - origin[2]],
     });
   }
   const a = structure.sites[absorberIndex];
   if (a.Z < 1) throw new Error(`absorber site ${absorberIndex} has an unknown element '${a.element}'`);
-  return assemble(absorberIndex, a.element, a.Z, a.range, real, options);
+  const d = options.descriptor;
+  return assemble(absorberIndex, a.element, a.Z, a.range, real, options, d ? () => wacsfForSite(structure, absorberIndex, d) : undefined);
 }
 
 export interface ListedNeighbour {
@@ -73,6 +96,8 @@ export interface ListedNeighbour {
   distance: number;
   /** Source site index when the record has one; -1 otherwise. */
   siteIndex?: number;
+  /** Absorber → neighbour (Å) when known; angular features need it for every neighbour. */
+  vector?: Vec3;
 }
 
 function resolveElement(symbol: string): { element: string; Z: number } {
@@ -94,11 +119,14 @@ export function graphFromNeighbourList(
       return {
         siteIndex: nb.siteIndex ?? -1, image: zero, element: e.element, Z: e.Z, distance: nb.distance,
         cart: zero, range: NO_RANGE, virtual: false,
+        ...(nb.vector ? { vector: nb.vector } : {}),
       };
     })
     .filter((nb) => nb.distance < options.cutoff)
     .sort((p, q) => p.distance - q.distance);
-  return assemble(0, a.element, a.Z, NO_RANGE, real, options);
+  const d = options.descriptor;
+  // As in training (data/tensorize.ts): graph-only records give G1/G2 from distances, G4 = 0.
+  return assemble(0, a.element, a.Z, NO_RANGE, real, options, d ? () => wacsfFromDistances(real, d) : undefined);
 }
 
 export interface GraphBatch {
@@ -112,6 +140,8 @@ export interface GraphBatch {
   edges: Float32Array;
   /** [size, nodeCount] */
   mask: Float32Array;
+  /** [size, descriptorSize] when the graphs carry absorber descriptors. */
+  descriptors?: Float32Array;
 }
 
 /** Stack graphs into dense arrays so one kernel call serves the whole batch. */
@@ -123,14 +153,20 @@ export function batchGraphs(graphs: AbsorberGraph[]): GraphBatch {
   const nodes = new Float32Array(graphs.length * nodeCount * NODE_FEATURE_SIZE);
   const edges = new Float32Array(graphs.length * o.maxNeighbours * ef);
   const mask = new Float32Array(graphs.length * nodeCount);
+  const D = descriptorSize(o);
+  const descriptors = D ? new Float32Array(graphs.length * D) : undefined;
   graphs.forEach((g, b) => {
     const go = g.options;
-    if (go.maxNeighbours !== o.maxNeighbours || go.cutoff !== o.cutoff || go.rbfCount !== o.rbfCount) {
+    if (!sameGraphOptions(go, o)) {
       throw new Error('batchGraphs: graphs built with different options cannot share a batch');
     }
     nodes.set(g.nodeFeatures, b * nodeCount * NODE_FEATURE_SIZE);
     edges.set(g.edgeFeatures, b * o.maxNeighbours * ef);
     mask.set(g.mask, b * nodeCount);
+    if (descriptors) {
+      if (!g.descriptor || g.descriptor.length !== D) throw new Error(`batchGraphs: graph ${b} has no absorber descriptor of length ${D}`);
+      descriptors.set(g.descriptor, b * D);
+    }
   });
-  return { size: graphs.length, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask };
+  return { size: graphs.length, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, ...(descriptors ? { descriptors } : {}) };
 }

@@ -1,5 +1,6 @@
 // The absorber-centred graph (paper 000, "Graph construction"): the absorbing atom plus its
 // N nearest neighbours within r_cut, padded with masked virtual atoms at r_cut.
+import type { WacsfOptions } from '../baseline/wacsf';
 import type { TextRange, Vec3 } from '../structure/types';
 
 export interface GraphOptions {
@@ -9,6 +10,13 @@ export interface GraphOptions {
   cutoff: number;
   /** Number of Gaussian radial basis functions (paper: 64). */
   rbfCount: number;
+  /** Angular edge features (graph/angular.ts) after the RBFs; absent = false (paper 000). */
+  angular?: boolean;
+  /**
+   * Absorber descriptor: XANESNET's wACSF (baseline/wacsf.ts) over every atom within its cutoff,
+   * the environment beyond the 20 nearest neighbours, with angles. Absent = none (paper 000).
+   */
+  descriptor?: WacsfOptions;
 }
 
 export const DEFAULT_GRAPH_OPTIONS: GraphOptions = { maxNeighbours: 20, cutoff: 8, rbfCount: 64 };
@@ -28,6 +36,8 @@ export interface Neighbour {
   range: TextRange;
   /** Padding atom placed at the cutoff; masked out by the model. */
   virtual: boolean;
+  /** Absorber → this atom (Å); absent for graph-only records without coordinates. */
+  vector?: Vec3;
 }
 
 export interface AbsorberGraph {
@@ -40,9 +50,11 @@ export interface AbsorberGraph {
   neighbours: Neighbour[];
   /** Node features, row-major [(1 + maxNeighbours) × nodeFeatureSize]; row 0 is the absorber. */
   nodeFeatures: Float32Array;
-  /** Edge features, row-major [maxNeighbours × (1 + rbfCount)]: distance then RBFs; edge i joins the absorber and neighbour i. */
+  /** Edge features, row-major [maxNeighbours × edgeFeatureSize(options)]: distance, RBFs, then angular features if enabled; edge i joins the absorber and neighbour i. */
   edgeFeatures: Float32Array;
   /** 1 for a real atom, 0 for padding, length 1 + maxNeighbours (the absorber is always 1). */
   mask: Float32Array;
+  /** The absorber descriptor when options.descriptor is set. */
+  descriptor?: Float32Array;
   options: GraphOptions;
 }

@@ -3,6 +3,7 @@
 // the absorber graph and turns the network's output into a PredictResult.
 import path from 'node:path';
 import { buildAbsorberGraph } from '../graph/build';
+import { absoluteEnergies } from '../spectrum/edges';
 import type { PredictionDomain, PredictResult, ServerStatus } from '../lsp_ext';
 import type { BackendPreference } from '../model/backend';
 import { InferenceService } from '../model/inferenceService';
@@ -96,6 +97,7 @@ export class InferencePredictor implements Predictor {
     const [prediction] = await service.predict([graph], [domain.id], signal);
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const heads = prediction.attention.length;
+    const placed = absoluteEnergies(prediction.energies, (domain as { relative?: boolean }).relative === true, site.element);
     return {
       uri: job.uri,
       block: job.block,
@@ -106,7 +108,8 @@ export class InferencePredictor implements Predictor {
       multiplicity: job.structure.orbits[site.orbit]?.length ?? 1,
       absorberRange: site.range,
       domain: toDomain(domain),
-      energies: prediction.energies,
+      energies: placed.energies,
+      ...(placed.note ? { energyNote: placed.note } : {}),
       mu: prediction.mu,
       std: prediction.std,
       heads,

@@ -1,6 +1,11 @@
 // "Graph attention convolution" head of paper 000 on the star graph.
 //   f_ij = ELU(W_f·[x_i, x_j, x_i − x_j, e_ij] + b_f)      edge features (self-loops: e = 0)
-//   a_ij = tanh(w_a·(W_q x_i ⊙ W_k f_ij) / √d)            bounded score in (−1, 1)
+//   a_ij = tanh(w_a·(W_q x_i ⊙ W_k f_ij) / √d)            bounded score in (−1, 1)  (attention 'tanh')
+//   a_ij = τ·cos(f_ij, v_i), v_i = W_kᵀ(w_a ⊙ W_q x_i)     bounded in [−τ, τ]         (attention 'cosine')
+// The paper's tanh saturates once the weights grow: our first trained model had pre-tanh scores
+// of ±70–320, tanh returned ±1 for every neighbour and the softmax was uniform. The cosine form
+// measures the same query–message agreement (w_a·(W_q x ⊙ W_k f) = f·v) but only its direction,
+// so its scale cannot run away; τ sets how peaked attention can get.
 //   s_ij = softmax over the absorber's real neighbours    padding gets exactly 0
 //   x_i' = W_u(x_i + Σ_j s_ij f_ij) + b_u
 // The reference implementation normalises with exp(a)/exp(Σa), which is not a softmax (the

@@ -3,8 +3,26 @@
 // otherwise tfjs-core with the wasm backend (or the pure-JS cpu backend as a last resort).
 import fs from 'node:fs';
 import path from 'node:path';
-import type * as TfCore from '@tensorflow/tfjs-core';
-import './gradients';
+import * as TfCore from '@tensorflow/tfjs-core';
+import * as tfjsBackendCpu from '@tensorflow/tfjs-backend-cpu';
+import * as tfjsBackendWasm from '@tensorflow/tfjs-backend-wasm';
+// tfjs-core registers no gradients itself (the @tensorflow/tfjs umbrella would); training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+
+// tfjs-core, wasm and cpu are bundled (scripts/esbuild-tfjs.mjs resolves them to their ES
+// modules, the only build of tfjs-core that carries the gradients training needs), so every
+// bundle holds exactly one copy; only the optional native packages are required at run time.
+const BUNDLED: Record<string, unknown> = {
+  '@tensorflow/tfjs-core': TfCore,
+  '@tensorflow/tfjs-backend-cpu': tfjsBackendCpu,
+  '@tensorflow/tfjs-backend-wasm': tfjsBackendWasm,
+};
+
+/** The loader's default module source: bundled tfjs, else Node's require (native packages). */
+export function bundledRequire(id: string): unknown {
+  return BUNDLED[id] ?? require(id);
+}
+bundledRequire.resolve = (id: string): string => require.resolve(id);
 
 export type TfModule = typeof TfCore;
 export type BackendPreference = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -91,7 +109,7 @@ export function candidates(preference: BackendPreference): Exclude<BackendPrefer
 
 /** Load without touching the process-wide cache (tests, and the cached entry point below). */
 export async function loadTfUncached(preference: BackendPreference, opts: LoadTfOptions = {}): Promise<LoadedTf> {
-  const req = opts.require ?? require;
+  const req = opts.require ?? bundledRequire;
   const fallbacks: string[] = [];
   for (const name of candidates(preference)) {
     try {

@@ -1,3 +1,5 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { TfModule } from './backend';
 // Shape of the MEM-XANES network (paper 000, Fig. 3a): [118, 600, 500, 400, 300×3, 200, 200, out].
 export interface OutputHead {
   name: string;
@@ -17,6 +19,28 @@ export interface NetworkConfig {
   outputs: OutputHead[];
   /** Masked batch normalisation after each convolution and attention head (reference); default true. */
   batchNorm?: boolean;
+  /**
+   * Attention score (model/attention.ts): 'tanh' (paper 000, the default) or 'cosine' — the
+   * cosine similarity of query and edge message times attentionTemperature, which cannot
+   * saturate into uniform weights however large the trained weights grow.
+   */
+  attention?: 'tanh' | 'cosine';
+  attentionTemperature?: number;
+  /**
+   * Length of the absorber descriptor (graph options `descriptor`) joined to the pooled graph
+   * state before the dense layers, standardised by the non-trainable descriptor.mean/std; 0 or
+   * absent = none (paper 000).
+   */
+  descriptorSize?: number;
+}
+
+/** Logits in [−τ, τ]: at most e^(2τ) ≈ 3000 between the most and least attended neighbour. */
+export const DEFAULT_ATTENTION_TEMPERATURE = 4;
+/** √(|x|² + ε): the cosine's norms with a finite gradient for an all-zero vector (score 0). */
+export const COSINE_EPSILON = 1e-6;
+
+export function smoothNorm(tf: TfModule, x: Tensor, axis: number, keepDims = false): Tensor {
+  return tf.sqrt(tf.add(tf.sum(tf.square(x), axis, keepDims), COSINE_EPSILON));
 }
 
 export const PAPER_CONFIG: NetworkConfig = {
@@ -39,6 +63,9 @@ export function validateConfig(c: NetworkConfig): void {
   if (!positive(c.heads)) bad.push('heads');
   if (!positive(c.headWidth)) bad.push('headWidth');
   if (c.attentionSize !== undefined && !positive(c.attentionSize)) bad.push('attentionSize');
+  if (c.descriptorSize !== undefined && !(Number.isInteger(c.descriptorSize) && c.descriptorSize >= 0)) bad.push('descriptorSize');
+  if (c.attention !== undefined && c.attention !== 'tanh' && c.attention !== 'cosine') bad.push('attention');
+  if (c.attentionTemperature !== undefined && !(typeof c.attentionTemperature === 'number' && c.attentionTemperature > 0)) bad.push('attentionTemperature');
   if (!Array.isArray(c.denseWidths) || !c.denseWidths.every(positive)) bad.push('denseWidths');
   if (!Array.isArray(c.outputs) || c.outputs.length === 0 || !c.outputs.every((o) => positive(o.size) && typeof o.name === 'string')) bad.push('outputs');
   if (bad.length) throw new Error(`invalid network config: ${bad.join(', ')}`);

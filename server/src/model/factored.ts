@@ -13,7 +13,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { GraphBatch } from '../graph/build';
 import type { TfModule } from './backend';
 import { BN_EPSILON, BN_MOMENTUM } from './batchnorm';
-import type { NetworkConfig } from './config';
+import { DEFAULT_ATTENTION_TEMPERATURE, smoothNorm, type NetworkConfig } from './config';
 import type { MatMul } from './matmul';
 import type { ParamStore } from './params';
 
@@ -34,6 +34,8 @@ export interface FactoredBatch {
   edgeSize: number;
   /** Node feature size F0 (118 for the electron-configuration encoding). */
   nodeSize?: number;
+  /** [B, D] absorber descriptors, when the network takes them. */
+  descriptors?: Float32Array;
 }
 
 function rowHash(a: Float32Array, start: number, len: number): number {
@@ -93,7 +95,10 @@ export function factorGraphBatch(batch: GraphBatch): FactoredBatch {
       neighbourMask[b * n + k] = 1;
     }
   }
-  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges: batch.edges, neighbourMask, edgeSize: E, nodeSize: F0 };
+  return {
+    B, n, U, absorberNodes, elementNodes, oneHot, counts, edges: batch.edges, neighbourMask, edgeSize: E, nodeSize: F0,
+    ...(batch.descriptors ? { descriptors: batch.descriptors } : {}),
+  };
 }
 
 interface ConvWeights {
@@ -295,6 +300,8 @@ export function factoredForward(
   // A graph without neighbours gets all-zero weights: its denominator is set to 1 (not clamped
   // to a tiny number, whose square underflows and turns the gradient into 0/0 = NaN).
   const isolated = tf.sub(1, tf.minimum(tf.sum(nmask, 1, true), 1));
+  const cosine = cfg.attention === 'cosine';
+  const temperature = cfg.attentionTemperature ?? DEFAULT_ATTENTION_TEMPERATURE;
   for (const h of w.heads) {
     const F = x.a.shape[1];
     const fromEdges = tf.reshape(matMul(edges2, h.fromEdge), [B, n, F]);
@@ -305,9 +312,13 @@ export function factoredForward(
     const A = h.score.shape[0] as number;
     const q = matMul(x.a, h.query); // [B, A]
     const v = matMul(tf.mul(q, h.score) as Tensor2D, h.keyT); // [B, F]
+    const dot = tf.sum(tf.mul(f, tf.expandDims(v, 1)), 2); // [B, n]
     // True softmax over real neighbours (the reference code's exp(a)/exp(Σa) is not one).
-    // a ∈ (−1, 1) so exp cannot overflow; masking after exp makes padding exactly 0.
-    const a = tf.tanh(tf.div(tf.sum(tf.mul(f, tf.expandDims(v, 1)), 2), Math.sqrt(A)));
+    // Both scores are bounded (tanh: (−1, 1); cosine: [−τ, τ]), so exp cannot overflow and no
+    // max-subtraction is needed; masking after exp makes padding exactly 0.
+    const a = cosine
+      ? tf.mul(tf.div(dot, tf.mul(smoothNorm(tf, f, 2), smoothNorm(tf, v, 1, true))), temperature)
+      : tf.tanh(tf.div(dot, Math.sqrt(A)));
     const e = tf.mul(tf.exp(a), nmask);
     const s = tf.div(e, tf.add(tf.sum(e, 1, true), isolated)) as Tensor2D;
     weights.push(s);
@@ -321,6 +332,12 @@ export function factoredForward(
   // Masked mean over the absorber and its real neighbours: (a_b + Σ_u c_bu u_u) / (1 + n_b).
   const nodesPerSample = tf.add(tf.sum(counts, 1, true), 1);
   let pooled = tf.div(tf.add(catA, matMul(counts, catU)), nodesPerSample) as Tensor2D;
+  const D = cfg.descriptorSize ?? 0;
+  if (D > 0) {
+    if (!fb.descriptors || fb.descriptors.length !== B * D) throw new Error(`the network needs an absorber descriptor of length ${D} for each of the ${B} graphs`);
+    const d = tf.div(tf.sub(tf.tensor2d(fb.descriptors, [B, D]), params.get('descriptor.mean')), params.get('descriptor.std'));
+    pooled = tf.concat([pooled, d], 1) as Tensor2D;
+  }
   cfg.denseWidths.forEach((_, i) => {
     pooled = tf.prelu(lin(pooled, params.get(`dense${i}.kernel`) as Tensor2D, params.get(`dense${i}.bias`)), params.get(`dense${i}.alpha`) as Tensor) as Tensor2D;
   });

@@ -1,5 +1,6 @@
 // What a model directory declares about itself (models/<name>/metadata.json). Everything a
 // predictor needs to rebuild the network, featurise graphs identically and label its outputs.
+import { descriptorSize, edgeFeatureSize } from '../graph/build';
 import type { GraphOptions } from '../graph/types';
 import { FEATURE_VERSION } from '../graph/features';
 import { validateConfig, type NetworkConfig } from './config';
@@ -63,7 +64,18 @@ export interface ModelMetadata {
     [key: string]: unknown;
   };
   metrics?: Record<string, unknown>;
+  /**
+   * Ensemble calibration (training/calibration.ts): per domain id, the factor the members'
+   * standard deviation is multiplied by so that ±2σ covers 95 % of validation points.
+   */
+  uncertainty?: { stdScale: Record<string, number>; fittedOn: string; coverage: number };
   created: string;
+}
+
+/** The calibration factor of a domain's ensemble standard deviation (1 when uncalibrated). */
+export function stdScaleOf(m: Pick<ModelMetadata, 'uncertainty'>, domainId: string): number {
+  const s = m.uncertainty?.stdScale?.[domainId];
+  return typeof s === 'number' && Number.isFinite(s) && s > 0 ? s : 1;
 }
 
 /** Throws an Error naming every problem with a metadata object (structure and consistency). */
@@ -87,7 +99,12 @@ export function validateMetadata(m: ModelMetadata, where: string): void {
     fail((e as Error).message);
   }
   if (m.network.nodeFeatureSize !== 118) fail(`nodeFeatureSize ${m.network.nodeFeatureSize} ≠ 118`);
-  if (m.network.edgeFeatureSize !== 1 + g.rbfCount) fail(`edgeFeatureSize ${m.network.edgeFeatureSize} ≠ 1 + rbfCount (${1 + g.rbfCount})`);
+  if (m.network.edgeFeatureSize !== edgeFeatureSize(g)) {
+    fail(`edgeFeatureSize ${m.network.edgeFeatureSize} ≠ ${edgeFeatureSize(g)} (1 + rbfCount${g.angular ? ' + angular features' : ''})`);
+  }
+  if ((m.network.descriptorSize ?? 0) !== descriptorSize(g)) {
+    fail(`descriptorSize ${m.network.descriptorSize ?? 0} ≠ ${descriptorSize(g)} (the absorber descriptor of the graph options)`);
+  }
   if (!Array.isArray(m.domains) || m.domains.length === 0) fail('no output domains declared');
   const ids = new Set<string>();
   for (const d of m.domains) {

@@ -22,5 +22,6 @@ export function resolveModelDir(explicit?: string, modelsRoot = path.resolve(__d
   }
   const found = listModels(modelsRoot);
   if (found.length === 0) throw new Error(`no model installed in ${modelsRoot}; pass --model DIR or set XANES_LENS_MODEL`);
-  return found[0];
+  // Names carry versions (mem-xanes-v1, -v2…): the last in order is the newest.
+  return found[found.length - 1];
 }

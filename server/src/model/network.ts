@@ -21,6 +21,8 @@ export interface NetworkInputs {
   edges: Tensor3D;
   /** [B, N] */
   mask: Tensor2D;
+  /** [B, descriptorSize] absorber descriptors, when the network takes them. */
+  descriptors?: Tensor2D;
 }
 
 export interface ForwardResult {
@@ -71,12 +73,31 @@ export class XanesNetwork {
       this.heads.push({ head, norm });
     }
     width = config.heads * config.headWidth;
+    const D = config.descriptorSize ?? 0;
+    if (D > 0) {
+      // Standardisation of the descriptor, fitted on the training split (setDescriptorScaling).
+      this.params.create('descriptor.mean', [D], 'zeros', false);
+      this.params.create('descriptor.std', [D], 'ones', false);
+      width += D;
+    }
     config.denseWidths.forEach((out, i) => {
       this.dense.push(createDense(this.ctx, `dense${i}`, width, out));
       width = out;
     });
     config.outputs.forEach((o, i) => this.outputs.push(createLinear(this.ctx, `output${i}`, width, o.size)));
     this.derived = new DerivedWeightCache(tf, this.params, config);
+  }
+
+  /** Per-feature mean and std of the absorber descriptor over the training samples. */
+  setDescriptorScaling(mean: Float32Array, std: Float32Array): void {
+    const D = this.config.descriptorSize ?? 0;
+    if (D === 0) throw new Error('this network takes no absorber descriptor');
+    if (mean.length !== D || std.length !== D) throw new Error(`descriptor scaling needs ${D} values, got ${mean.length} and ${std.length}`);
+    for (const [name, v] of [['descriptor.mean', mean], ['descriptor.std', std]] as const) {
+      const t = this.tf.tensor1d(v);
+      this.params.get(name).assign(t);
+      t.dispose();
+    }
   }
 
   /** Trainable variables in definition order (for tf.variableGrads / optimisers). */
@@ -96,6 +117,7 @@ export class XanesNetwork {
       nodes: inputs.nodes.dataSync() as Float32Array,
       edges: inputs.edges.dataSync() as Float32Array,
       mask: inputs.mask.dataSync() as Float32Array,
+      ...(inputs.descriptors ? { descriptors: inputs.descriptors.dataSync() as Float32Array } : {}),
     };
     return this.forwardFactored(factorGraphBatch(batch), options);
   }
@@ -122,6 +144,7 @@ export class XanesNetwork {
       nodes: tf.tensor3d(batch.nodes, [batch.size, batch.nodeCount, batch.nodeFeatureSize]),
       edges: tf.tensor3d(batch.edges, [batch.size, batch.nodeCount - 1, batch.edgeFeatureSize]),
       mask: tf.tensor2d(batch.mask, [batch.size, batch.nodeCount]),
+      ...(batch.descriptors ? { descriptors: tf.tensor2d(batch.descriptors, [batch.size, batch.descriptors.length / batch.size]) } : {}),
     };
   }
 

@@ -1,10 +1,10 @@
 // Inference: a model directory (possibly an ensemble) turned into spectra for absorber graphs.
 // Only spectra the model declares (its output domains) are predicted; anything else is refused.
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { batchGraphs } from '../graph/build';
+import { batchGraphs, sameGraphOptions } from '../graph/build';
 import type { AbsorberGraph } from '../graph/types';
 import { loadTf, type BackendPreference, type TfModule } from './backend';
-import type { ModelMetadata, OutputDomain } from './metadata';
+import { stdScaleOf, type ModelMetadata, type OutputDomain } from './metadata';
 import { factorGraphBatch } from './factored';
 import { loadModelFiles } from './modelFiles';
 import { XanesNetwork } from './network';
@@ -82,7 +82,7 @@ function denormalise(metadata: ModelMetadata, head: number, y: Float32Array, off
 }
 
 function sameOptions(g: AbsorberGraph, m: ModelMetadata): boolean {
-  return g.options.maxNeighbours === m.graph.maxNeighbours && g.options.cutoff === m.graph.cutoff && g.options.rbfCount === m.graph.rbfCount;
+  return sameGraphOptions(g.options, m.graph);
 }
 
 export function createPredictor(tf: TfModule, dir: string, backend: string, batchSize = 64): Predictor {
@@ -140,7 +140,8 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
       }));
       const p: Prediction = { domainId: d.id, energies: [...d.energies], mu, attention };
       if (curves.length > 1) {
-        p.std = mu.map((m, i) => Math.sqrt(curves.reduce((s, c) => s + (c[i] - m) ** 2, 0) / (curves.length - 1)));
+        const scale = stdScaleOf(metadata, d.id);
+        p.std = mu.map((m, i) => scale * Math.sqrt(curves.reduce((s, c) => s + (c[i] - m) ** 2, 0) / (curves.length - 1)));
       }
       return p;
     });

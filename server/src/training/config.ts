@@ -44,12 +44,18 @@ export interface TrainConfig {
     attentionHeads: number;
     dense: number[];
     dropout: number;
+    angular?: boolean;
+    attention?: 'tanh' | 'cosine';
+    attentionTemperature?: number;
+    descriptor?: 'none' | 'wacsf';
     [extra: string]: unknown;
   };
   loss: 'L1' | 'MSE';
   optimizer: { name: 'adam' | 'adamw'; learningRate: number; weightDecay: number };
   schedule: ScheduleConfig;
   epochs: number;
+  /** Warm start: a model directory (resolved like data paths). */
+  initFrom?: string;
   earlyStopping: { patience: number; minDelta: number };
   batchSize: number;
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -151,6 +157,11 @@ export function loadTrainConfig(file: string): TrainConfig {
     if (!existsSync(path)) missing.push(`data.sources[${i}].path: '${s.path}' not found (tried ${resolve(configDir, s.path)}${root ? ` and ${resolve(root, s.path)}` : ''})`);
     return { ...s, path };
   });
+  if (cfg.initFrom !== undefined) {
+    const dir = resolveInputPath(cfg.initFrom, configDir, root);
+    if (!existsSync(join(dir, 'metadata.json'))) missing.push(`initFrom: '${cfg.initFrom}' is not a model directory (no metadata.json in ${dir})`);
+    cfg.initFrom = dir;
+  }
   if (missing.length) throw new ConfigError(file, missing);
   const outBase = root ?? configDir;
   cfg.data.cacheDir = isAbsolute(cfg.data.cacheDir) ? cfg.data.cacheDir : resolve(outBase, cfg.data.cacheDir);

@@ -3,7 +3,8 @@
 // domain the model does not predict are left out and counted.
 import type { TfModule } from '../model/backend';
 import { loadModelFiles, type LoadedModelFiles } from '../model/modelFiles';
-import type { OutputNormalisation } from '../model/metadata';
+import { stdScaleOf, type OutputNormalisation } from '../model/metadata';
+import { applyStdScale } from './calibration';
 import type { DomainSpec } from '../data/domains';
 import { prepareDataset, type TensorizedSet } from '../data/tensorize';
 import { loadTrainConfig } from './config';
@@ -48,7 +49,9 @@ export function predictWithModel(tf: TfModule, model: LoadedModelFiles, set: Ten
       a.dispose();
     }
   });
-  return { members, combined: combineMembers(members) };
+  const combined = combineMembers(members);
+  const scale = Object.fromEntries(model.metadata.domains.map((d) => [d.id, stdScaleOf(model.metadata, d.id)]));
+  return { members, combined: applyStdScale(combined, scale) };
 }
 
 export interface EvaluateOptions {

@@ -7,7 +7,8 @@ import type { MatMul } from '../model/matmul';
 import type { XanesNetwork } from '../model/network';
 import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
 import type { TensorizedSet } from '../data/tensorize';
-import { writeEdge } from './gnnInputs';
+import { edgeFeatureSize } from '../graph/build';
+import { sampleDescriptors, writeSampleEdges } from './gnnInputs';
 
 export type { FactoredBatch };
 
@@ -15,7 +16,7 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[]): F
   const o = set.graphOptions;
   const n = o.maxNeighbours;
   const N = set.maxNeighbours;
-  const E = 1 + o.rbfCount;
+  const E = edgeFeatureSize(o);
   const B = indices.length;
   const slot = new Map<number, number>();
   for (const s of indices) {
@@ -32,19 +33,18 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[]): F
   const counts = new Float32Array(B * U);
   const edges = new Float32Array(B * n * E);
   const neighbourMask = new Float32Array(B * n);
-  const rbf = new Float32Array(o.rbfCount);
   indices.forEach((s, b) => {
     absorberNodes.set(electronFeatures(set.absorberZ[s]), b * NODE_FEATURE_SIZE);
-    for (let k = 0; k < n; k++) {
-      const z = writeEdge(set, s, k, edges, (b * n + k) * E, rbf);
-      if (z === 0) continue;
+    writeSampleEdges(set, s, edges, b * n * E).forEach((z, k) => {
+      if (z === 0) return;
       const u = slot.get(z) as number;
       oneHot[(b * n + k) * U + u] = 1;
       counts[b * U + u]++;
       neighbourMask[b * n + k] = 1;
-    }
+    });
   });
-  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: E };
+  const descriptors = sampleDescriptors(set, indices);
+  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: E, ...(descriptors ? { descriptors } : {}) };
 }
 
 /** Forward in training mode (batch statistics; running averages updated like the network's). */

@@ -1,48 +1,72 @@
 // Network inputs straight from the cached neighbour lists: the same numbers as
 // batchGraphs(sampleGraph(...)) (a test checks it) without building graph objects per step.
+import { writeAngularFeatures } from '../graph/angular';
+import { edgeFeatureSize, type GraphBatch } from '../graph/build';
 import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
 import { gaussianRbf } from '../graph/rbf';
-import type { GraphBatch } from '../graph/build';
 import type { TensorizedSet } from '../data/tensorize';
 
 /**
- * Edge features of neighbour slot k of sample s written at edges[offset…]: distance then RBFs,
- * or a virtual atom at the cutoff (RBFs vanish there). Returns the neighbour's Z (0 = padding).
+ * Writes the edge features of every neighbour slot of sample s at edges[offset…] (distance, RBFs,
+ * angular features when the set's graph options ask for them; a virtual atom at the cutoff for
+ * padding, whose RBFs vanish). Returns the neighbours' Z (0 = padding), one per slot.
  */
-export function writeEdge(set: TensorizedSet, s: number, k: number, edges: Float32Array, offset: number, rbf: Float32Array): number {
+export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number): number[] {
   const o = set.graphOptions;
+  const n = o.maxNeighbours;
   const N = set.maxNeighbours;
-  const z = k < N ? set.neighbourZ[s * N + k] : 0;
-  if (z === 0) {
-    edges[offset] = o.cutoff;
-    return 0;
+  const E = edgeFeatureSize(o);
+  const rbf = new Float32Array(o.rbfCount);
+  const zs: number[] = [];
+  let real = 0;
+  for (let k = 0; k < n; k++) {
+    const z = k < N ? set.neighbourZ[s * N + k] : 0;
+    zs.push(z);
+    const at = offset + k * E;
+    if (z === 0) {
+      edges[at] = o.cutoff;
+      continue;
+    }
+    real++;
+    const d = set.neighbourDistance[s * N + k];
+    edges[at] = d;
+    gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
+    edges.set(rbf, at + 1);
   }
-  const d = set.neighbourDistance[s * N + k];
-  edges[offset] = d;
-  gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
-  edges.set(rbf, offset + 1);
-  return z;
+  if (o.angular && real > 0) {
+    writeAngularFeatures(set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3), real, o.cutoff, edges, offset + 1 + o.rbfCount, E);
+  }
+  return zs;
 }
 
 export function gnnBatch(set: TensorizedSet, indices: readonly number[]): GraphBatch {
   const o = set.graphOptions;
   const n = o.maxNeighbours;
   const nodeCount = n + 1;
-  const ef = 1 + o.rbfCount;
+  const ef = edgeFeatureSize(o);
   const B = indices.length;
   const nodes = new Float32Array(B * nodeCount * NODE_FEATURE_SIZE);
   const edges = new Float32Array(B * n * ef);
   const mask = new Float32Array(B * nodeCount);
-  const rbf = new Float32Array(o.rbfCount);
   indices.forEach((s, b) => {
     nodes.set(electronFeatures(set.absorberZ[s]), b * nodeCount * NODE_FEATURE_SIZE);
     mask[b * nodeCount] = 1;
-    for (let k = 0; k < n; k++) {
-      const z = writeEdge(set, s, k, edges, (b * n + k) * ef, rbf);
-      if (z === 0) continue;
+    writeSampleEdges(set, s, edges, b * n * ef).forEach((z, k) => {
+      if (z === 0) return;
       nodes.set(electronFeatures(z), (b * nodeCount + k + 1) * NODE_FEATURE_SIZE);
       mask[b * nodeCount + k + 1] = 1;
-    }
+    });
   });
-  return { size: B, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask };
+  const descriptors = sampleDescriptors(set, indices);
+  return { size: B, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, ...(descriptors ? { descriptors } : {}) };
+}
+
+/** [B, D] cached absorber descriptors of the samples, when the set's graphs carry them. */
+export function sampleDescriptors(set: TensorizedSet, indices: readonly number[]): Float32Array | undefined {
+  if (!set.graphOptions.descriptor) return undefined;
+  const W = set.wacsfLength;
+  if (!set.wacsf || W === 0) throw new Error('the data set was prepared without the absorber descriptor its graph options ask for');
+  const out = new Float32Array(indices.length * W);
+  indices.forEach((s, b) => out.set(set.wacsf!.subarray(s * W, (s + 1) * W), b * W));
+  return out;
 }

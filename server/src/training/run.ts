@@ -3,23 +3,25 @@
 // directory (best-on-validation weights of every member, metrics, config, provenance).
 import fs from 'node:fs';
 import path from 'node:path';
-import { MlpAdapter } from '../baseline/mlp';
+import { fitFeatureScaling, MlpAdapter } from '../baseline/mlp';
 import type { TensorizedSet } from '../data/tensorize';
 import { FEATURE_VERSION } from '../graph/features';
 import type { TfModule } from '../model/backend';
 import type { NetworkConfig } from '../model/config';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata, type OutputDomain, type OutputNormalisation } from '../model/metadata';
-import { saveModel } from '../model/modelFiles';
+import { loadModelFiles, saveModel } from '../model/modelFiles';
 import type { NamedWeight } from '../model/network';
 import type { ModelAdapter } from './adapter';
 import { hasCheckpoint, loadWeightsFile, readCheckpointState } from './checkpoint';
-import type { TrainConfig } from './config';
+import { findRepoRoot, type TrainConfig } from './config';
 import { GnnAdapter } from './gnnAdapter';
 import type { DomainMetrics } from './metrics';
 import { fitNormalisation } from './normalisation';
 import { combineMembers, metricsOf, predictSamples, type SamplePrediction } from './predict';
 import { provenanceFor } from './provenance';
 import { fingerprintOf, networkConfigOf, prepareFromConfig, splitSet, type SplitIndices } from './setup';
+import { warmStartWeights } from './warmStart';
+import { applyStdScale, fitStdScale, TWO_SIGMA_COVERAGE } from './calibration';
 import { train, type CancelFlag, type TrainEvent, type TrainStatus } from './trainer';
 
 export interface RunOptions {
@@ -140,6 +142,16 @@ function evaluateWeights(o: RunOptions, ctx: RunContext, make: () => ModelAdapte
   return combineMembers(perMember);
 }
 
+/** Member k starts from member k mod count of the model in `dir` (a resumed run then loads its checkpoint over it). */
+function warmStart(adapter: GnnAdapter, dir: string, k: number, log: (l: string) => void): void {
+  const { members } = loadModelFiles(dir);
+  const j = k % members.length;
+  const w = warmStartWeights(adapter.getWeights(), members[j]);
+  if (w.copied.length + w.grown.length === 0) throw new Error(`initFrom ${dir}: no parameter of that model fits this network`);
+  adapter.setWeights(w.weights);
+  log(`member ${k}: warm start from ${dir} member ${j}: ${w.copied.length} tensors copied, ${w.grown.length} grown with zero rows (${w.grown.join(', ') || 'none'}), ${w.fresh.length} fresh (${w.fresh.join(', ') || 'none'})`);
+}
+
 /** Runs what the options ask for; returns the report (also written to <outputDir>/report.json). */
 export async function runTraining(o: RunOptions): Promise<RunReport> {
   const { cfg, tf } = o;
@@ -158,6 +170,11 @@ export async function runTraining(o: RunOptions): Promise<RunReport> {
     const seed = memberSeed(cfg, k);
     const adapter = new GnnAdapter(tf, ctx.network, ctx.set, seed);
     try {
+      if (ctx.network.descriptorSize) {
+        const { mean, std } = fitFeatureScaling(ctx.set.wacsf as Float32Array, ctx.set.wacsfLength, ctx.split.train);
+        adapter.net.setDescriptorScaling(mean, std);
+      }
+      if (cfg.initFrom) warmStart(adapter, cfg.initFrom, k, log);
       const r = await trainOne(o, ctx, adapter, memberDir(cfg, k), `member ${k}`, seed, 'gnn');
       report.members.push({ index: k, seed, bestEpoch: r.state.bestEpoch + 1, epochs: r.state.epoch, status: r.status });
       if (r.status === 'cancelled') report.status = 'cancelled';
@@ -184,6 +201,20 @@ export async function runTraining(o: RunOptions): Promise<RunReport> {
   return report;
 }
 
+/**
+ * The config as stored in metadata.json: paths relative to the repository root (so
+ * '../shared/data/…', not one machine's absolute path), or left as they are outside any repository.
+ */
+export function portableConfig(cfg: TrainConfig, root = findRepoRoot(process.cwd())): TrainConfig {
+  const rel = (p: string): string => (root && path.isAbsolute(p) ? path.relative(root, p) || '.' : p);
+  return {
+    ...cfg,
+    data: { ...cfg.data, sources: cfg.data.sources.map((s) => ({ ...s, path: rel(s.path) })), cacheDir: rel(cfg.data.cacheDir) },
+    outputDir: rel(cfg.outputDir),
+    ...(cfg.initFrom ? { initFrom: rel(cfg.initFrom) } : {}),
+  };
+}
+
 /** Evaluates every finished member (and the baseline) and writes the model directory. */
 export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: string; metrics: RunReport['metrics'] } {
   const { cfg, tf } = o;
@@ -206,10 +237,24 @@ export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: strin
   const makeGnn = (): ModelAdapter => new GnnAdapter(tf, ctx.network, ctx.set, 1);
   const baselineFile = path.join(cfg.outputDir, 'baseline', 'best.bin');
   const baselineWeights = fs.existsSync(baselineFile) ? loadWeightsFile(baselineFile) : undefined;
+  // Calibration first: the ensemble's spread scaled per domain on validation (calibration.ts).
+  let stdScale: Record<string, number> = {};
+  const ensemble: Partial<Record<'val' | 'test', SamplePrediction[]>> = {};
+  for (const side of ['val', 'test'] as const) {
+    if (ctx.split[side].length) ensemble[side] = evaluateWeights(o, ctx, makeGnn, memberWeights, ctx.split[side]);
+  }
+  if (memberWeights.length > 1 && ensemble.val) {
+    stdScale = fitStdScale(ensemble.val);
+    const raw = ensemble.test ? metricsOf(ctx.set, ensemble.test) : {};
+    for (const [id, s] of Object.entries(stdScale)) {
+      log(`calibration ${id}: ensemble std × ${s.toFixed(2)} (uncalibrated ±2σ test coverage ${raw[id]?.coverage2Sigma?.toFixed(3) ?? 'n/a'})`);
+    }
+  }
   for (const side of ['val', 'test'] as const) {
     const idx = ctx.split[side];
-    if (idx.length === 0) continue;
-    metrics[side].gnn = metricsOf(ctx.set, evaluateWeights(o, ctx, makeGnn, memberWeights, idx));
+    const preds = ensemble[side];
+    if (idx.length === 0 || !preds) continue;
+    metrics[side].gnn = metricsOf(ctx.set, applyStdScale(preds, stdScale));
     if (memberWeights.length > 1) {
       metrics[side]['gnn-member0'] = metricsOf(ctx.set, evaluateWeights(o, ctx, makeGnn, [memberWeights[0]], idx));
     }
@@ -235,12 +280,13 @@ export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: strin
       data: cfg.data.sources.map((s) => provenanceFor(s.path, countBySource.get(s.path), s.licence)),
       samples: { total: ctx.set.count, train: ctx.split.train.length, val: ctx.split.val.length, test: ctx.split.test.length },
       split: { ...cfg.split, by: 'material, per domain' },
-      config: cfg,
+      config: portableConfig(cfg),
       members: memberInfo,
       backend: o.backend,
       command: o.command ?? '',
     },
     metrics,
+    ...(Object.keys(stdScale).length ? { uncertainty: { stdScale, fittedOn: 'validation split', coverage: TWO_SIGMA_COVERAGE } } : {}),
     created: new Date().toISOString(),
   };
   saveModel(modelDir, draft, memberWeights);

@@ -73,6 +73,10 @@ export const TRAIN_CONFIG_SCHEMA = {
         attentionHeads: { type: 'integer', minimum: 1, default: 3 },
         dense: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256] },
         dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0 },
+        angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
+        attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
+        attentionTemperature: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
+        descriptor: { enum: ['none', 'wacsf'], default: 'none', description: "absorber descriptor joined to the pooled graph state: the baseline's wACSF (baseline.wacsf options)" },
       },
     },
     loss: { enum: ['L1', 'MSE'], default: 'L1' },
@@ -100,6 +104,10 @@ export const TRAIN_CONFIG_SCHEMA = {
       },
     },
     epochs: { type: 'integer', minimum: 1, default: 200 },
+    initFrom: {
+      type: 'string',
+      description: 'model directory whose member weights start training (member k from member k mod count); new input rows start at 0',
+    },
     earlyStopping: {
       type: 'object',
       additionalProperties: false,

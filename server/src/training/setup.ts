@@ -5,7 +5,9 @@ import { DEFAULT_WACSF_OPTIONS, type WacsfOptions } from '../baseline/wacsf';
 import type { DomainSpec } from '../data/domains';
 import { splitByMaterial, type SplitName } from '../data/split';
 import { prepareDataset, type PreparedDataset, type TensorizedSet } from '../data/tensorize';
-import type { NetworkConfig } from '../model/config';
+import { descriptorSize, edgeFeatureSize } from '../graph/build';
+import type { GraphOptions } from '../graph/types';
+import { DEFAULT_ATTENTION_TEMPERATURE, type NetworkConfig } from '../model/config';
 import type { TrainConfig } from './config';
 
 export interface SplitIndices {
@@ -30,11 +32,11 @@ export function configuredDomains(cfg: TrainConfig): DomainSpec[] {
   });
 }
 
-export async function prepareFromConfig(cfg: TrainConfig, withWacsf = cfg.baseline.enabled): Promise<PreparedDataset> {
+export async function prepareFromConfig(cfg: TrainConfig, withWacsf = cfg.baseline.enabled || cfg.model.descriptor === 'wacsf'): Promise<PreparedDataset> {
   return prepareDataset(
     cfg.data.sources.map((s) => ({ ...s })),
     {
-      graph: { maxNeighbours: cfg.model.maxNeighbours, cutoff: cfg.model.cutoff, rbfCount: cfg.model.rbfCount },
+      graph: graphOptionsOf(cfg),
       minCoverage: cfg.data.minCoverage,
       domains: configuredDomains(cfg),
       onlyDomains: cfg.data.domains,
@@ -63,12 +65,22 @@ function numberArray(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
 }
 
+export function graphOptionsOf(cfg: TrainConfig): GraphOptions {
+  const m = cfg.model;
+  return {
+    maxNeighbours: m.maxNeighbours, cutoff: m.cutoff, rbfCount: m.rbfCount,
+    ...(m.angular ? { angular: true } : {}),
+    ...(m.descriptor === 'wacsf' ? { descriptor: wacsfOptionsOf(cfg) } : {}),
+  };
+}
+
 /** Network shape from config.model: explicit convWidths/headWidth/denseWidths win over hidden. */
 export function networkConfigOf(cfg: TrainConfig, domains: readonly DomainSpec[]): NetworkConfig {
   const m = cfg.model;
   return {
     nodeFeatureSize: 118,
-    edgeFeatureSize: 1 + m.rbfCount,
+    edgeFeatureSize: edgeFeatureSize(graphOptionsOf(cfg)),
+    ...(m.descriptor === 'wacsf' ? { descriptorSize: descriptorSize(graphOptionsOf(cfg)) } : {}),
     convWidths: numberArray(m.convWidths) ?? Array.from({ length: m.convLayers }, () => m.hidden),
     heads: m.attentionHeads,
     headWidth: typeof m.headWidth === 'number' ? m.headWidth : m.hidden,
@@ -76,6 +88,7 @@ export function networkConfigOf(cfg: TrainConfig, domains: readonly DomainSpec[]
     denseWidths: numberArray(m.denseWidths) ?? m.dense,
     outputs: domains.map((d) => ({ name: d.id, size: d.energies.length })),
     batchNorm: m.batchNorm !== false,
+    ...(m.attention === 'cosine' ? { attention: 'cosine' as const, attentionTemperature: m.attentionTemperature ?? DEFAULT_ATTENTION_TEMPERATURE } : {}),
   };
 }
 

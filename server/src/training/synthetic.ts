@@ -34,7 +34,7 @@ export function syntheticSet(o: SyntheticOptions): TensorizedSet {
   const set: TensorizedSet = {
     count: n, maxNeighbours: N, gridLength: G, wacsfLength: W, domains,
     ids: [], materialIds: [], group: new Int32Array(n), absorberZ: new Uint8Array(n), neighbourZ: new Uint8Array(n * N),
-    neighbourDistance: new Float32Array(n * N), domainIndex: new Uint16Array(n), targets: new Float32Array(n * G),
+    neighbourDistance: new Float32Array(n * N), neighbourVector: new Float32Array(n * N * 3), domainIndex: new Uint16Array(n), targets: new Float32Array(n * G),
     targetMask: new Uint8Array(n * G), ...(W ? { wacsf: new Float32Array(n * W) } : {}), graphOptions: g,
   };
   const ligands = [8, 7, 16, 17];
@@ -51,7 +51,11 @@ export function syntheticSet(o: SyntheticOptions): TensorizedSet {
     const count = 2 + Math.floor(rng.next() * (N - 1));
     for (let k = 0; k < count; k++) {
       set.neighbourZ[s * N + k] = k < 4 ? lig : 1 + Math.floor(rng.next() * 30);
-      set.neighbourDistance[s * N + k] = Math.min(g.cutoff - 0.1, r0 + 0.4 * k);
+      const d = Math.min(g.cutoff - 0.1, r0 + 0.4 * k);
+      set.neighbourDistance[s * N + k] = d;
+      // Fibonacci-sphere directions (no draw from rng, so the rest of the set stays as it was).
+      const z = 1 - (2 * k + 1) / N, rho = Math.sqrt(1 - z * z), phi = k * 2.399963 + s;
+      set.neighbourVector.set([d * rho * Math.cos(phi), d * rho * Math.sin(phi), d * z], (s * N + k) * 3);
     }
     const L = domains[di].energies.length;
     const centre = (L * (r0 - 1.6)) / 1.0;

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ANGULAR_COSINES, ANGULAR_FEATURE_SIZE, ANGULAR_RADII, ANGULAR_SCALE, writeAngularFeatures,
+} from '../../server/src/graph/angular';
+import { buildAbsorberGraph, edgeFeatureSize, graphFromNeighbourList } from '../../server/src/graph/build';
+import { smoothCutoff } from '../../server/src/graph/rbf';
+import { DEFAULT_GRAPH_OPTIONS, type GraphOptions } from '../../server/src/graph/types';
+import { structureFromArrays } from '../../server/src/structure/build';
+
+const L = ANGULAR_COSINES.length;
+const bin = (m: number, l: number): number => m * L + l;
+
+function features(vectors: number[][], cutoff = 8): Float32Array[] {
+  const out = new Float32Array(vectors.length * ANGULAR_FEATURE_SIZE);
+  writeAngularFeatures(vectors.flat(), vectors.length, cutoff, out, 0, ANGULAR_FEATURE_SIZE);
+  return vectors.map((_, j) => out.subarray(j * ANGULAR_FEATURE_SIZE, (j + 1) * ANGULAR_FEATURE_SIZE));
+}
+
+const r0 = ANGULAR_RADII[0];
+const octahedron = [[r0, 0, 0], [-r0, 0, 0], [0, r0, 0], [0, -r0, 0], [0, 0, r0], [0, 0, -r0]];
+
+test('octahedron: each ligand sees 4 cis partners at cos 0 and 1 trans partner at cos −1', () => {
+  const one = ANGULAR_SCALE * smoothCutoff(r0, 8); // a partner exactly on a shell and cosine centre
+  for (const f of features(octahedron)) {
+    // Exact up to the tails of the neighbouring cosine Gaussians (< 0.2 %).
+    assert.ok(Math.abs(f[bin(0, 2)] - 4 * one) < 2e-3 * 4 * one, `cis ${f[bin(0, 2)]}`);
+    assert.ok(Math.abs(f[bin(0, 0)] - 1 * one) < 1e-3 * one + 4 * one * Math.exp(-0.5 / 0.09), `trans ${f[bin(0, 0)]}`);
+    // Nothing collinear behind a ligand: the cos +1 bin holds only the tails of the cis Gaussians.
+    assert.ok(f[bin(0, 4)] < 0.01 * f[bin(0, 2)]);
+  }
+});
+
+test('tetrahedron has no trans partner; an octahedron has one: the inversion-centre signal', () => {
+  const t = r0 / Math.sqrt(3);
+  const tetra = [[t, t, t], [t, -t, -t], [-t, t, -t], [-t, -t, t]];
+  const ft = features(tetra)[0];
+  const fo = features(octahedron)[0];
+  // cos θ = −1/3 for every tetrahedral pair: between the −0.5 and 0 centres, far from −1.
+  assert.ok(ft[bin(0, 0)] < 0.3 * fo[bin(0, 0)], `tetra trans ${ft[bin(0, 0)]} vs octa ${fo[bin(0, 0)]}`);
+  assert.ok(ft[bin(0, 1)] > ft[bin(0, 3)]);
+});
+
+test('invariant under rotation, equivariant under permutation of the neighbours', () => {
+  const vs = [[1.9, 0.2, -0.1], [-0.3, 2.1, 0.4], [0.5, -0.2, -2.3], [2.5, 2.0, 1.0], [-3.1, -0.4, 2.2]];
+  const [c, s] = [Math.cos(0.7), Math.sin(0.7)];
+  const [c2, s2] = [Math.cos(-1.3), Math.sin(-1.3)];
+  const rot = (v: number[]): number[] => {
+    const x = c * v[0] - s * v[1], y = s * v[0] + c * v[1];
+    return [x, c2 * y - s2 * v[2], s2 * y + c2 * v[2]];
+  };
+  const a = features(vs);
+  const b = features(vs.map(rot));
+  const perm = [3, 0, 4, 1, 2];
+  const p = features(perm.map((i) => vs[i]));
+  a.forEach((f, j) => f.forEach((v, q) => {
+    assert.ok(Math.abs(v - b[j][q]) < 1e-5, `rotation changed edge ${j} feature ${q}`);
+    assert.ok(Math.abs(v - p[perm.indexOf(j)][q]) < 1e-6, `permutation changed edge ${j} feature ${q}`);
+  }));
+});
+
+test('partners fade out smoothly at the cutoff and zero vectors contribute nothing', () => {
+  const near = features([[2, 0, 0], [0, 4.7, 0]], 5)[0];
+  const far = features([[2, 0, 0], [0, 5.2, 0]], 5)[0];
+  assert.ok(near.some((v) => v > 0));
+  assert.ok(far.every((v) => v === 0), 'a partner beyond the cutoff adds nothing');
+  const withZero = features([[2, 0, 0], [0, 0, 0], [0, 2.4, 0]]);
+  const without = features([[2, 0, 0], [0, 2.4, 0]]);
+  withZero[0].forEach((v, q) => assert.ok(Math.abs(v - without[0][q]) < 1e-7));
+  assert.ok(withZero[1].every((v) => v === 0));
+});
+
+test('graphs: angular block follows the RBFs; graph-only records without vectors get zeros', () => {
+  const options: GraphOptions = { ...DEFAULT_GRAPH_OPTIONS, angular: true };
+  assert.equal(edgeFeatureSize(options), 1 + 64 + ANGULAR_FEATURE_SIZE);
+  assert.equal(edgeFeatureSize(DEFAULT_GRAPH_OPTIONS), 65);
+  const mol = structureFromArrays({
+    name: 'FeO6', species: ['Fe', 'O', 'O', 'O', 'O', 'O', 'O'],
+    cart: [[0, 0, 0], ...octahedron.map((v) => v.map((x) => x * 1.05))],
+  });
+  const g = buildAbsorberGraph(mol, 0, options);
+  const E = edgeFeatureSize(options);
+  const plain = buildAbsorberGraph(mol, 0);
+  for (let j = 0; j < 6; j++) {
+    // Distance and RBFs unchanged by the extra block.
+    for (let q = 0; q < 65; q++) assert.equal(g.edgeFeatures[j * E + q], plain.edgeFeatures[j * 65 + q]);
+    assert.ok(g.edgeFeatures[j * E + 65 + bin(0, 2)] > 0.5, 'cis block filled');
+  }
+  for (let j = 6; j < 20; j++) for (let q = 65; q < E; q++) assert.equal(g.edgeFeatures[j * E + q], 0, 'padding stays 0');
+  const listed = graphFromNeighbourList('Fe', octahedron.map(() => ({ element: 'O', distance: r0 })), options);
+  for (let q = 0; q < 20 * E; q++) if (q % E >= 65) assert.equal(listed.edgeFeatures[q], 0);
+  const withVectors = graphFromNeighbourList('Fe', octahedron.map((v) => ({ element: 'O', distance: r0, vector: v as [number, number, number] })), options);
+  assert.ok(withVectors.edgeFeatures[65 + bin(0, 2)] > 0.5, 'listed neighbours with vectors get angular features');
+});
