@@ -18,6 +18,9 @@ test('host→webview validation rejects extra keys, bad arrays and unknown types
   assert.equal(validateHostMessage({ ...ok, extra: 1 }), null);
   assert.equal(validateHostMessage({ ...ok, spectra: [{ ...ok.spectra[0], mu: [0, 1] }] }), null);
   assert.equal(validateHostMessage({ ...ok, spectra: [{ ...ok.spectra[0], energies: [1, 1, 2, 3] }] }), null);
+  // Edge-relative models (Ti) carry a note on how their energies were placed; it must get through.
+  assert.ok(validateHostMessage({ ...ok, spectra: [{ ...ok.spectra[0], energyNote: 'model predicts E − E0; placed at the tabulated Ti K edge, 4966.0 eV' }] }));
+  assert.equal(validateHostMessage({ ...ok, spectra: [{ ...ok.spectra[0], energyNote: 42 }] }), null);
   assert.equal(validateHostMessage({ ...ok, spectra: [{ ...ok.spectra[0], mu: [0, 1, NaN, 3] }] }), null);
   assert.equal(validateHostMessage({ type: 'eval', code: 'x' }), null);
   assert.equal(validateHostMessage(null), null);

@@ -73,7 +73,8 @@ function onlyKeys(o: Obj, required: string[], optional: string[] = []): boolean 
 export function isPanelSpectrum(v: unknown): v is PanelSpectrum {
   if (!isObj(v)) return false;
   const required = ['id', 'uri', 'fileName', 'block', 'blockName', 'siteIndex', 'label', 'element', 'multiplicity', 'edge', 'model', 'domain', 'energies', 'mu'];
-  if (!onlyKeys(v, required, ['std'])) return false;
+  if (!onlyKeys(v, required, ['std', 'energyNote'])) return false;
+  if (v.energyNote !== undefined && !isStr(v.energyNote)) return false;
   const strings = ['id', 'uri', 'fileName', 'blockName', 'label', 'element', 'edge', 'model', 'domain'];
   if (!strings.every((k) => isStr(v[k]))) return false;
   if (!isInt(v.block) || !isInt(v.siteIndex)) return false;

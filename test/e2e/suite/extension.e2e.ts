@@ -3,10 +3,18 @@
 // result shape and provenance, the spectrum panel beside the editor, attention decorations on
 // the neighbour rows, the attention hover, head selection and clearing. Assertions are about
 // shapes and behaviour, never the model's exact μ values (the shipped model is retrained).
+// Last, "XANES: Train Model…" on a tiny config: cancelled after its first checkpoint, resumed to
+// the end, and the model it writes is the one the lens then predicts with.
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { XanesApi } from '../../../client/src/context';
 import type { PredictResult } from '../../../server/src/lsp_ext';
+import type { ModelMetadata } from '../../../server/src/model/metadata';
+import type { TrainState } from '../../../server/src/training/checkpoint';
+import type { RunReport } from '../../../server/src/training/run';
 
 interface Manifest { contributes: { commands: { command: string }[] } }
 
@@ -19,13 +27,13 @@ function workspaceFile(name: string): vscode.Uri {
 }
 
 /** Language features update asynchronously: retry until `check` returns a value. */
-async function poll<T>(what: string, fn: () => Thenable<T> | T, check: (v: T) => boolean, timeoutMs = 20000): Promise<T> {
+async function poll<T>(what: string, fn: () => Thenable<T> | T, check: (v: T) => boolean, timeoutMs = 20000, intervalMs = 200): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < end) {
     last = await fn();
     if (check(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
 }
@@ -277,5 +285,115 @@ describe('XANES Lens in VS Code', () => {
       assert.doesNotMatch(hoverText(hovers ?? []), /XANES attention/);
       assert.ok(editor.document === tenorite);
     });
+  });
+
+  describe('XANES: Train Model… on a tiny config: cancel, resume, predict with the new model', () => {
+    const EPOCHS = 8;
+    const fixtures = (): string => path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test/fixtures/data/jsonl');
+    const api = (): XanesApi => vscode.extensions.getExtension<XanesApi>(EXTENSION_ID)!.exports;
+    let dir = '';
+
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'xanes-e2e-train-'));
+    });
+
+    after(async () => {
+      // The UI run that follows reuses this profile and expects the shipped model and no panel.
+      await vscode.workspace.getConfiguration('xanes').update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** The Cu fixture under several material ids, so the by-material split puts Cu on both sides. */
+    function cuCopies(): string {
+      const records = readFileSync(path.join(fixtures(), 'cu-k-feff-fixture.jsonl'), 'utf8').split('\n').flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+      const copies = records.flatMap((r) => [0, 1, 2, 3].map((k) => JSON.stringify({ ...r, id: `${String(r.id)}-c${k}`, material_id: `${String(r.material_id)}-c${k}` })));
+      const file = path.join(dir, 'cu-copies.jsonl');
+      writeFileSync(file, copies.join('\n') + '\n');
+      return file;
+    }
+
+    /** Trains in about a second when the machine is idle: tiny widths, a dozen spectra, no baseline. */
+    function writeTinyConfig(): { configFile: string; outputDir: string } {
+      const sources = ['cu-k-feff-fixture.jsonl', 'fe-k-fdmnes-fixture.jsonl', 'tc-k-feff-fixture.jsonl'].map((f) => path.join(fixtures(), f));
+      const outputDir = path.join(dir, 'run');
+      const configFile = path.join(dir, 'train.json');
+      writeFileSync(configFile, JSON.stringify({
+        data: { sources: [...sources, cuCopies()].map((p) => ({ path: p })), cacheDir: path.join(dir, 'cache') },
+        split: { seed: 1, train: 0.5, val: 0.5, test: 0 },
+        model: { convWidths: [12, 10], headWidth: 8, attentionHeads: 2, denseWidths: [16] },
+        epochs: EPOCHS, batchSize: 2, schedule: { type: 'cosine' }, earlyStopping: { patience: 0 },
+        baseline: { enabled: false }, backend: 'wasm', outputDir,
+      }, null, 1));
+      return { configFile, outputDir };
+    }
+
+    const readState = (file: string): TrainState => JSON.parse(readFileSync(file, 'utf8')) as TrainState;
+
+    it('trains, is cancelled after its first checkpoint, resumes to the end, and the lens predicts with the new model', async () => {
+      const { configFile, outputDir } = writeTinyConfig();
+      const stateFile = path.join(outputDir, 'member-0', 'checkpoint', 'state.json');
+
+      // Not awaited: the command returns its report only when the job ends.
+      let firstSettled = false;
+      const firstRun = Promise.resolve(vscode.commands.executeCommand<RunReport | undefined>('xanes.trainModel', { configFile }));
+      const settle = (): void => {
+        firstSettled = true;
+      };
+      void firstRun.then(settle, settle);
+      // An epoch takes a fraction of a second: look often, so the cancel lands well before the last one.
+      await poll('the first checkpoint', () => existsSync(stateFile) || firstSettled, (done) => done, 120_000, 20);
+      assert.equal(await vscode.commands.executeCommand<boolean>('xanes.cancelModelJob'), true, 'a job was running to cancel');
+      const first = await firstRun;
+      assert.ok(first, 'xanes.trainModel returns its report');
+      assert.equal(first.status, 'cancelled');
+      assert.equal(first.modelDir, undefined, 'a cancelled run writes no model');
+      const stopped = readState(stateFile);
+      assert.ok(stopped.epoch >= 1 && stopped.epoch < EPOCHS, `checkpoint after ${stopped.epoch} of ${EPOCHS} epochs`);
+      assert.equal(stopped.finished, false);
+      assert.equal(await vscode.commands.executeCommand<boolean>('xanes.cancelModelJob'), false, 'nothing left to cancel');
+
+      const second = await vscode.commands.executeCommand<RunReport | undefined>('xanes.trainModel', { configFile, resume: true, useModel: true });
+      assert.ok(second, 'the resumed run returns its report');
+      assert.equal(second.status, 'finished');
+      const modelDir = path.join(outputDir, 'model');
+      assert.equal(second.modelDir && path.resolve(second.modelDir), modelDir);
+      assert.ok(existsSync(path.join(modelDir, 'metadata.json')), 'metadata.json written');
+      assert.equal(second.members[0].epochs, EPOCHS);
+      const ended = readState(stateFile);
+      assert.equal(ended.epoch, EPOCHS);
+      assert.equal(ended.finished, true);
+      // One history across both runs: the resumed run continued the cancelled one's epochs.
+      assert.deepEqual(ended.history.map((h) => h.epoch), Array.from({ length: EPOCHS }, (_, i) => i + 1));
+      assert.equal(vscode.workspace.getConfiguration('xanes').get<string>('modelPath'), second.modelDir);
+
+      const metadata = JSON.parse(readFileSync(path.join(modelDir, 'metadata.json'), 'utf8')) as ModelMetadata;
+      const cuDomain = metadata.domains.find((d) => d.id === 'Cu-K-FEFF');
+      assert.ok(cuDomain, `the model predicts Cu-K-FEFF (domains ${metadata.domains.map((d) => d.id).join(', ')})`);
+      // The server hears of the setting asynchronously and loads the model in its worker.
+      await poll('the trained model loaded', () => api().status(), (s) => s?.model === metadata.name && s.state === 'ready', 100_000);
+      const tenorite = await vscode.workspace.openTextDocument(workspaceFile('tenorite.cif'));
+      await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+      const lenses = await poll(
+        'tenorite lenses',
+        () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tenorite.uri),
+        (l) => Array.isArray(l) && l.some((x) => x.command?.title.startsWith('Predict K-edge XANES (Cu1')),
+      );
+      const lens = lenses.find((l) => l.command?.title.startsWith('Predict K-edge XANES (Cu1'))!;
+      const result = await vscode.commands.executeCommand<PredictResult>('xanes.predictSite', ...(lens.command!.arguments as unknown[]));
+      assert.ok(result, 'xanes.predictSite returns its result');
+      assert.equal(path.resolve(result.model.path), modelDir);
+      assert.equal(result.model.name, metadata.name);
+      assert.equal(result.domain.id, 'Cu-K-FEFF');
+      assert.equal(result.mu.length, cuDomain.energies.length);
+      assert.equal(result.energies.length, cuDomain.energies.length);
+      assert.ok(result.mu.every(Number.isFinite), 'finite μ');
+    }).timeout(200_000);
   });
 });
