@@ -9,11 +9,10 @@ import { loadTf } from '../server/src/model/backend';
 import { loadModelFiles } from '../server/src/model/modelFiles';
 import { loadTrainConfig } from '../server/src/training/config';
 import { predictWithModel } from '../server/src/training/evaluateModel';
-import { GnnAdapter } from '../server/src/training/gnnAdapter';
 import type { DomainMetrics } from '../server/src/training/metrics';
 import { fitNormalisation } from '../server/src/training/normalisation';
 import { metricsOf, predictSamples } from '../server/src/training/predict';
-import { runContext } from '../server/src/training/run';
+import { createGnn, runContext } from '../server/src/training/run';
 import { train } from '../server/src/training/trainer';
 
 function arg(name: string, def: string): string {
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   const heldOut = [...mine(ctx.split.val), ...mine(ctx.split.test)];
   const alone = async (tr: number[], ev: number[], seed: number): Promise<DomainMetrics> => {
     const norm = fitNormalisation(ctx.set, tr);
-    const adapter = new GnnAdapter(tf, ctx.network, ctx.set, seed);
+    const adapter = createGnn(tf, ctx, seed, tr);
     const r = await train({
       tf, adapter, set: ctx.set, train: tr, val: [], normalisation: norm, headOfDomain: ctx.headOfDomain, loss: cfg.loss,
       learningRate: 1e-3, clipNorm: 5, schedule: { ...cfg.schedule, warmupEpochs: 2 }, epochs, batchSize: 16,

@@ -63,3 +63,18 @@ test('the shipped default config is valid and finds ../shared/data', () => {
   assert.equal(c.data.sources.length, 5);
   assert.ok(c.data.sources.every((s) => path.isAbsolute(s.path)));
 });
+
+test('initFrom must name a model directory; model options are checked', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-cfg-init-'));
+  writeFileSync(path.join(dir, 'x.jsonl'), '');
+  const file = path.join(dir, 'train.json');
+  writeFileSync(file, JSON.stringify({ data: { sources: [{ path: 'x.jsonl' }] }, initFrom: 'no-such-model' }));
+  assert.throws(() => loadTrainConfig(file), (e: unknown) => e instanceof ConfigError && /initFrom: 'no-such-model' is not a model directory/.test(e.message));
+  mkdirSync(path.join(dir, 'm'));
+  writeFileSync(path.join(dir, 'm', 'metadata.json'), '{}');
+  writeFileSync(file, JSON.stringify({ data: { sources: [{ path: 'x.jsonl' }] }, initFrom: 'm', model: { angular: true, attention: 'cosine', descriptor: 'wacsf' } }));
+  const c = loadTrainConfig(file);
+  assert.equal(c.initFrom, path.join(dir, 'm'), 'resolved next to the config');
+  assert.throws(() => validateTrainConfig({ data: { sources: [{ path: 'x' }] }, model: { attention: 'softmax', descriptor: 'soap' } }),
+    (e: unknown) => e instanceof ConfigError && /model\.attention: must be one of "tanh", "cosine"/.test(e.message) && /model\.descriptor: must be one of "none", "wacsf"/.test(e.message));
+});

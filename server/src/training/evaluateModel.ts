@@ -1,6 +1,7 @@
 // Evaluates a model directory on data: either the validation/test split of a training config
 // (the same split the model was selected on) or any data sources (all samples). Samples whose
 // domain the model does not predict are left out and counted.
+import { sameGraphOptions } from '../graph/build';
 import type { TfModule } from '../model/backend';
 import { loadModelFiles, type LoadedModelFiles } from '../model/modelFiles';
 import { stdScaleOf, type OutputNormalisation } from '../model/metadata';
@@ -39,6 +40,9 @@ export function modelDomainSpecs(model: LoadedModelFiles): DomainSpec[] {
 }
 
 export function predictWithModel(tf: TfModule, model: LoadedModelFiles, set: TensorizedSet, indices: readonly number[]): { members: SamplePrediction[][]; combined: SamplePrediction[] } {
+  if (!sameGraphOptions(model.metadata.graph, set.graphOptions)) {
+    throw new Error(`model '${model.metadata.name}' featurises graphs as ${JSON.stringify(model.metadata.graph)}, the data were prepared as ${JSON.stringify(set.graphOptions)}`);
+  }
   const map = mapDomains(model, set);
   const members = model.members.map((w) => {
     const a = new GnnAdapter(tf, model.metadata.network, set, 1, false);

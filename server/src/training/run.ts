@@ -78,6 +78,19 @@ export async function runContext(cfg: TrainConfig, log: (l: string) => void = ()
   return { set, split, norm, network, headOfDomain: set.domains.map((_, i) => i) };
 }
 
+/**
+ * A fresh network for this run's data: its absorber-descriptor standardisation (if it takes one)
+ * fitted on `trainIndices` (default the run's training split) before any training step.
+ */
+export function createGnn(tf: TfModule, ctx: RunContext, seed: number, trainIndices: readonly number[] = ctx.split.train): GnnAdapter {
+  const adapter = new GnnAdapter(tf, ctx.network, ctx.set, seed);
+  if (ctx.network.descriptorSize) {
+    const { mean, std } = fitFeatureScaling(ctx.set.wacsf as Float32Array, ctx.set.wacsfLength, trainIndices);
+    adapter.net.setDescriptorScaling(mean, std);
+  }
+  return adapter;
+}
+
 export function memberSeed(cfg: TrainConfig, k: number): number {
   return cfg.ensemble.seeds?.[k] ?? cfg.seed + 1000 * k;
 }
@@ -168,12 +181,8 @@ export async function runTraining(o: RunOptions): Promise<RunReport> {
   for (const k of members) {
     if (o.signal?.aborted) break;
     const seed = memberSeed(cfg, k);
-    const adapter = new GnnAdapter(tf, ctx.network, ctx.set, seed);
+    const adapter = createGnn(tf, ctx, seed);
     try {
-      if (ctx.network.descriptorSize) {
-        const { mean, std } = fitFeatureScaling(ctx.set.wacsf as Float32Array, ctx.set.wacsfLength, ctx.split.train);
-        adapter.net.setDescriptorScaling(mean, std);
-      }
       if (cfg.initFrom) warmStart(adapter, cfg.initFrom, k, log);
       const r = await trainOne(o, ctx, adapter, memberDir(cfg, k), `member ${k}`, seed, 'gnn');
       report.members.push({ index: k, seed, bestEpoch: r.state.bestEpoch + 1, epochs: r.state.epoch, status: r.status });
