@@ -193,7 +193,10 @@ average.addEventListener('change', () => setState({ ...state, averageByElement: 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const m = validateHostMessage(event.data);
   if (!m) {
-    post({ type: 'error', message: 'webview: dropped a malformed message from the host' });
+    // Name the type (never the content): enough to tell which host message broke the contract.
+    const d = event.data as { type?: unknown } | null;
+    const type = d && typeof d === 'object' && typeof d.type === 'string' ? d.type.slice(0, 40) : typeof event.data;
+    post({ type: 'error', message: `webview: dropped a malformed '${type}' message from the host` });
     return;
   }
   try {
