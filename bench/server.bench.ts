@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { loadTf } from '../server/src/model/backend';
+import { resolveModelDir } from '../server/src/model/modelLocation';
 import { SERVER, ROOT, startServer, type TestServer as Harness } from '../test/lsp/lspClient';
 import { p1Cif } from './generate';
 import { emit, median, round, runsFor, type BenchRow } from './lib';
@@ -77,6 +78,11 @@ async function main(): Promise<void> {
     rows.push({ group: 'server', name: 'textDocument/codeLens, 10,000-atom CIF', value: round(median(lensTimes), 1), unit: 'ms', runs });
     await clickRows(h, bigUri.replace('.cif', `-${runs - 1}.cif`), '10,000-atom P1 CIF', modelPath, rows, false);
     rows.push({ group: 'server', name: 'peak RSS: 10,000-atom file open + paper-size model', value: round(h.peakRssMb(), 0), unit: 'MB', runs: 1, extra: `now ${round(h.rssMb(), 0)} MB`, note: 'VmHWM of the server process; the inference worker is a thread of it' });
+    // The shipped model, after the RSS reading (which is the paper-size model's): its own
+    // featurisation (angular edge features, the wACSF descriptor over every atom within 6 Å) and
+    // every ensemble member, as a user's click runs it.
+    const shipped = resolveModelDir(undefined, path.join(ROOT, 'models'));
+    await clickRows(h, small, `CuO tenorite, shipped ${path.basename(shipped)}`, shipped, rows, true);
   } finally {
     await h.close();
     fs.rmSync(modelPath, { recursive: true, force: true });
