@@ -23,6 +23,11 @@ export const DEFAULT_WACSF_OPTIONS: WacsfOptions = {
   cutoff: 6.0, rMin: 0.0, nG2: 32, nG4: 64, lambdas: [1, -1], zetas: [1, 2, 4, 8], g2: 'shifted', g4: 'centred',
 };
 
+/** Whether two option sets give the same descriptor (absent on both sides counts as equal). */
+export function sameWacsfOptions(a: WacsfOptions | undefined, b: WacsfOptions | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
 export interface RadialParams {
   eta: number[];
   mu: number[];

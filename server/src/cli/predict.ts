@@ -129,7 +129,7 @@ export const run: CliCommand = async (argv, io) => {
   }
   const { name, backend: used } = predictor.info;
   // Edge-relative grids are printed as the model has them (E − E0), and say so.
-  const relativeDomains = new Set(predictor.metadata.domains.filter((d) => (d as { relative?: boolean }).relative).map((d) => d.id));
+  const relativeDomains = new Set(predictor.metadata.domains.filter((d) => d.relative).map((d) => d.id));
   for (let i = 0; i < ready.length; i += 64) {
     const chunk = ready.slice(i, i + 64);
     const preds = predictor.predict(chunk.map((c) => c.graph), chunk.map((c) => c.domain));

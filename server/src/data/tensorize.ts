@@ -9,7 +9,7 @@ import { graphFromNeighbourList, buildAbsorberGraph, type ListedNeighbour } from
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions } from '../graph/types';
 import { elementSymbol } from '../structure/elements';
 import type { Vec3 } from '../structure/types';
-import { wacsfForSite, wacsfFromDistances, wacsfLength, type WacsfOptions } from '../baseline/wacsf';
+import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength, type WacsfOptions } from '../baseline/wacsf';
 import { DomainRegistry, type DomainSpec } from './domains';
 import type { ImportIssue, SpectrumRecord } from './record';
 import { resampleOntoGrid } from './resample';
@@ -121,7 +121,7 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
   const only = opts.onlyDomains && opts.onlyDomains.length ? new Set(opts.onlyDomains) : undefined;
   const asked = opts.wacsf === false || opts.wacsf === undefined ? undefined : opts.wacsf;
   // One wACSF per sample serves the baseline and the network's absorber descriptor alike.
-  if (asked && g.descriptor && JSON.stringify(asked) !== JSON.stringify(g.descriptor)) {
+  if (asked && g.descriptor && !sameWacsfOptions(asked, g.descriptor)) {
     throw new Error('tensorize: the baseline wACSF and the absorber descriptor must use the same options');
   }
   const wOpts = asked ?? g.descriptor;

@@ -2,7 +2,7 @@
 // atoms within r_cut over all periodic images, padded with masked virtual atoms at r_cut.
 import { atomicNumber, elementSymbol } from '../structure/elements';
 import type { Structure, TextRange, Vec3 } from '../structure/types';
-import { wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
+import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
 import { ANGULAR_FEATURE_SIZE, writeAngularFeatures } from './angular';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
@@ -23,7 +23,33 @@ export function descriptorSize(options: GraphOptions): number {
 /** Whether two option sets featurise graphs identically. */
 export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
   return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
-    && JSON.stringify(a.descriptor ?? null) === JSON.stringify(b.descriptor ?? null);
+    && sameWacsfOptions(a.descriptor, b.descriptor);
+}
+
+/**
+ * Edge features of one absorber's neighbour slots at out[offset…] (out zero there): the first
+ * `count` (real) slots get distance and RBFs, the rest a virtual atom at the cutoff (whose RBFs
+ * vanish); then, when the options ask for it, the angular block from the real neighbours'
+ * absorber→neighbour vectors (none = no geometry, zeros). Graph building and the training
+ * batches (training/gnnInputs.ts) both write through here, so their features cannot drift apart.
+ */
+export function writeEdgeFeatures(
+  options: GraphOptions, distances: ArrayLike<number>, count: number, vectors: ArrayLike<number> | undefined,
+  out: Float32Array, offset: number,
+): void {
+  const E = edgeFeatureSize(options);
+  const rbf = new Float32Array(options.rbfCount);
+  for (let k = 0; k < options.maxNeighbours; k++) {
+    const at = offset + k * E;
+    if (k >= count) {
+      out[at] = options.cutoff;
+      continue;
+    }
+    out[at] = distances[k];
+    gaussianRbf(distances[k], options.rbfCount, options.cutoff, rbf);
+    out.set(rbf, at + 1);
+  }
+  if (options.angular && vectors && count > 0) writeAngularFeatures(vectors, count, options.cutoff, out, offset + 1 + options.rbfCount, E);
 }
 
 function virtualNeighbour(options: GraphOptions): Neighbour {
@@ -49,19 +75,13 @@ function assemble(
   mask[0] = 1;
   neighbours.forEach((nb, i) => {
     // Virtual atoms keep zero node features; the mask removes them from every sum anyway.
-    if (!nb.virtual) {
-      nodeFeatures.set(electronFeatures(nb.Z), (i + 1) * NODE_FEATURE_SIZE);
-      mask[i + 1] = 1;
-    }
-    edgeFeatures[i * ef] = nb.distance;
-    const rbf = gaussianRbf(nb.distance, options.rbfCount, options.cutoff);
-    edgeFeatures.set(rbf, i * ef + 1);
+    if (nb.virtual) return;
+    nodeFeatures.set(electronFeatures(nb.Z), (i + 1) * NODE_FEATURE_SIZE);
+    mask[i + 1] = 1;
   });
-  const count = Math.min(real.length, n);
-  if (options.angular && count > 0 && neighbours.slice(0, count).every((nb) => nb.vector)) {
-    const vectors = neighbours.slice(0, count).flatMap((nb) => nb.vector as Vec3);
-    writeAngularFeatures(vectors, count, options.cutoff, edgeFeatures, 1 + options.rbfCount, ef);
-  }
+  const kept = neighbours.filter((nb) => !nb.virtual);
+  const geometry = kept.every((nb) => nb.vector) ? kept.flatMap((nb) => nb.vector as Vec3) : undefined;
+  writeEdgeFeatures(options, kept.map((nb) => nb.distance), kept.length, geometry, edgeFeatures, 0);
   const graph: AbsorberGraph = { absorberIndex, element, Z, range, neighbours, nodeFeatures, edgeFeatures, mask, options };
   if (options.descriptor && descriptor) graph.descriptor = descriptor();
   return graph;

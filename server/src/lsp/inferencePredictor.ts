@@ -97,7 +97,7 @@ export class InferencePredictor implements Predictor {
     const [prediction] = await service.predict([graph], [domain.id], signal);
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const heads = prediction.attention.length;
-    const placed = absoluteEnergies(prediction.energies, (domain as { relative?: boolean }).relative === true, site.element);
+    const placed = absoluteEnergies(prediction.energies, domain.relative === true, site.element);
     return {
       uri: job.uri,
       block: job.block,

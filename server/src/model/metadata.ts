@@ -19,6 +19,8 @@ export interface OutputDomain {
   energies: number[];
   /** Index into network.outputs: several domains may share one head (family bucket). */
   head: number;
+  /** The energies are relative to the edge (E − E0), not absolute (the Ti set). */
+  relative?: boolean;
 }
 
 /** Per-head output scaling: μ = y·std + mean, each array of length 1 (scalar) or the head size. */

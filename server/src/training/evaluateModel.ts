@@ -35,7 +35,7 @@ export function mapDomains(model: LoadedModelFiles, set: TensorizedSet): ModelOn
 export function modelDomainSpecs(model: LoadedModelFiles): DomainSpec[] {
   return model.metadata.domains.map((d) => ({
     id: d.id, element: d.element, edge: d.edge, method: d.method, energies: [...d.energies],
-    ...((d as { relative?: boolean }).relative ? { relative: true } : {}),
+    ...(d.relative ? { relative: true } : {}),
   }));
 }
 

@@ -1,9 +1,7 @@
 // Network inputs straight from the cached neighbour lists: the same numbers as
 // batchGraphs(sampleGraph(...)) (a test checks it) without building graph objects per step.
-import { writeAngularFeatures } from '../graph/angular';
-import { edgeFeatureSize, type GraphBatch } from '../graph/build';
+import { edgeFeatureSize, writeEdgeFeatures, type GraphBatch } from '../graph/build';
 import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
-import { gaussianRbf } from '../graph/rbf';
 import type { TensorizedSet } from '../data/tensorize';
 
 /**
@@ -13,29 +11,13 @@ import type { TensorizedSet } from '../data/tensorize';
  */
 export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number): number[] {
   const o = set.graphOptions;
-  const n = o.maxNeighbours;
   const N = set.maxNeighbours;
-  const E = edgeFeatureSize(o);
-  const rbf = new Float32Array(o.rbfCount);
-  const zs: number[] = [];
-  let real = 0;
-  for (let k = 0; k < n; k++) {
-    const z = k < N ? set.neighbourZ[s * N + k] : 0;
-    zs.push(z);
-    const at = offset + k * E;
-    if (z === 0) {
-      edges[at] = o.cutoff;
-      continue;
-    }
-    real++;
-    const d = set.neighbourDistance[s * N + k];
-    edges[at] = d;
-    gaussianRbf(d, o.rbfCount, o.cutoff, rbf);
-    edges.set(rbf, at + 1);
-  }
-  if (o.angular && real > 0) {
-    writeAngularFeatures(set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3), real, o.cutoff, edges, offset + 1 + o.rbfCount, E);
-  }
+  // Real neighbours come first in the cache (tensorize writes them in order, 0 = padding).
+  const zs = Array.from({ length: o.maxNeighbours }, (_, k) => (k < N ? set.neighbourZ[s * N + k] : 0));
+  const firstPadding = zs.indexOf(0);
+  const real = firstPadding < 0 ? zs.length : firstPadding;
+  const vectors = set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3);
+  writeEdgeFeatures(o, set.neighbourDistance.subarray(s * N, s * N + real), real, vectors, edges, offset);
   return zs;
 }
 

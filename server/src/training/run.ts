@@ -271,7 +271,7 @@ export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: strin
     metrics[side]['mean-spectrum'] = metricsOf(ctx.set, meanSpectrumPredictions(ctx, idx));
   }
   const modelDir = o.modelDir ?? path.join(cfg.outputDir, 'model');
-  const domains: (OutputDomain & { relative?: boolean })[] = ctx.set.domains.map((d, i) => ({
+  const domains: OutputDomain[] = ctx.set.domains.map((d, i) => ({
     id: d.id, element: d.element, edge: d.edge, method: d.method, energies: [...d.energies], head: ctx.headOfDomain[i],
     ...(d.relative ? { relative: true } : {}),
   }));
