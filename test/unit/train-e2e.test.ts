@@ -8,7 +8,8 @@ import { run as evaluateCli } from '../../server/src/cli/evaluate';
 import { readMetadata, loadModelFiles } from '../../server/src/model/modelFiles';
 import { loadPredictor } from '../../server/src/model/predictor';
 import { sampleGraph, prepareDataset } from '../../server/src/data/tensorize';
-import { startJob } from '../../server/src/training/host';
+import { isJobCancelled, startJob, type JobHandle } from '../../server/src/training/host';
+import type { EvaluateReport } from '../../server/src/training/protocol';
 import type { RunReport } from '../../server/src/training/run';
 import { finetuneModel } from '../../server/src/training/finetune';
 import { loadTf } from '../../server/src/model/backend';
@@ -142,6 +143,17 @@ test('training in a worker thread: progress events, cancel, then resume to the e
     const start = again.find((e) => e.type === 'start');
     assert.ok(start && start.type === 'start' && start.resumedFrom && start.resumedFrom.epoch >= 1, 'resumed after the first epoch');
     assert.ok(existsSync(path.join(dir, 'run', 'model', 'metadata.json')));
+    // An evaluation cannot yield to a cancel message, so cancelling stops its thread at once.
+    let evaluation: JobHandle<EvaluateReport> | undefined;
+    evaluation = startJob<EvaluateReport>(workerFile, { type: 'evaluate', modelDir: path.join(dir, 'run', 'model'), configFile: cfg, backend: 'wasm' }, {
+      onLog: (line) => {
+        if (line.startsWith('backend')) evaluation?.cancel();
+      },
+    });
+    await assert.rejects(evaluation.done, (e: unknown) => isJobCancelled(e) && (e as Error).message === 'evaluation cancelled');
+    const finished = await startJob<EvaluateReport>(workerFile, { type: 'evaluate', modelDir: path.join(dir, 'run', 'model'), configFile: cfg, backend: 'wasm' }).done;
+    assert.equal(finished.kind, 'evaluate');
+    assert.ok(finished.samples > 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -84,20 +84,24 @@ test('normalisation: per-point mean over scored points, scalar std; round trip i
   for (const mu of [0, 0.37, 1.9]) assert.ok(Math.abs(denormaliseValue(norm[0], 4, normaliseValue(norm[0], 4, mu)) - mu) < 1e-9);
 });
 
-for (const angular of [false, true]) test(`fast training inputs equal batchGraphs(sampleGraph(...))${angular ? ' with angular features' : ''}`, () => {
-  const set = syntheticSet({ count: 5, graph: { ...DEFAULT_GRAPH_OPTIONS, maxNeighbours: 6, angular } });
+for (const extra of [{}, { angular: true }, { angular: true, context: true }] as const) test(`fast training inputs equal batchGraphs(sampleGraph(...)) with ${JSON.stringify(extra)}`, () => {
+  const set = syntheticSet({ count: 5, graph: { ...DEFAULT_GRAPH_OPTIONS, maxNeighbours: 6, ...extra } });
   const a = gnnBatch(set, [0, 3, 4]);
   const b = batchGraphs([0, 3, 4].map((i) => sampleGraph(set, i)));
-  assert.equal(a.edgeFeatureSize, angular ? 65 + 25 : 65);
+  const E = 65 + ('angular' in extra ? 25 : 0) + ('context' in extra ? 35 : 0);
+  assert.equal(a.edgeFeatureSize, E);
   assert.deepEqual(Array.from(a.mask), Array.from(b.mask));
   assert.deepEqual(Array.from(a.nodes), Array.from(b.nodes));
   const maxDiff = a.edges.reduce((m, v, i) => Math.max(m, Math.abs(v - b.edges[i])), 0);
   assert.ok(maxDiff < 1e-6, `edge features differ by ${maxDiff}`);
-  if (angular) {
-    // The angular block is really filled (the synthetic neighbours have directions).
+  // The extra blocks are really filled (the synthetic neighbours have directions).
+  const blocks: [number, number][] = [];
+  if ('angular' in extra) blocks.push([65, 90]);
+  if ('context' in extra) blocks.push([90, 125]);
+  for (const [from, to] of blocks) {
     let sum = 0;
-    for (let e = 0; e < a.edges.length / a.edgeFeatureSize; e++) for (let q = 65; q < 90; q++) sum += a.edges[e * 90 + q];
-    assert.ok(sum > 1, `angular features sum to ${sum}`);
+    for (let e = 0; e < a.edges.length / E; e++) for (let q = from; q < to; q++) sum += a.edges[e * E + q];
+    assert.ok(sum > 0.1, `features ${from}–${to} sum to ${sum}`);
   }
 });
 

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { startJob, type JobHandle } from '../../../server/src/training/host';
+import { isJobCancelled, startJob, type JobHandle } from '../../../server/src/training/host';
 import type { EvaluateReport, FinetuneReport, JobRequest } from '../../../server/src/training/protocol';
 import type { RunReport } from '../../../server/src/training/run';
 import { formatDuration, formatEvent, formatMetricsTable } from '../../../server/src/training/format';
@@ -167,7 +167,7 @@ async function runWithProgress<R>(host: TrainingHost, title: string, job: JobReq
       });
       const running: RunningJob = {
         cancel: () => {
-          output.appendLine('cancel requested: stopping after the current step');
+          output.appendLine(job.type === 'evaluate' ? 'cancel requested: stopping the evaluation' : 'cancel requested: stopping after the current step');
           handle.cancel();
         },
       };
@@ -176,6 +176,10 @@ async function runWithProgress<R>(host: TrainingHost, title: string, job: JobReq
       try {
         return await handle.done;
       } catch (e) {
+        if (isJobCancelled(e)) {
+          output.appendLine(`${title}: ${e.message}`);
+          return undefined;
+        }
         const msg = e instanceof Error ? e.message : String(e);
         output.appendLine(`${title} failed: ${msg}`);
         void vscode.window.showErrorMessage(`${title} failed: ${msg}`);

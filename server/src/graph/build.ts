@@ -4,6 +4,7 @@ import { atomicNumber, elementSymbol } from '../structure/elements';
 import type { Structure, TextRange, Vec3 } from '../structure/types';
 import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
 import { ANGULAR_FEATURE_SIZE, writeAngularFeatures } from './angular';
+import { CONTEXT_FEATURE_SIZE, writeContextFeatures } from './context';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
 import { gaussianRbf } from './rbf';
@@ -12,7 +13,7 @@ import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions, type Neig
 const NO_RANGE: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function edgeFeatureSize(options: GraphOptions): number {
-  return 1 + options.rbfCount + (options.angular ? ANGULAR_FEATURE_SIZE : 0);
+  return 1 + options.rbfCount + (options.angular ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
 }
 
 /** Length of the absorber descriptor (0 when the options ask for none). */
@@ -23,19 +24,21 @@ export function descriptorSize(options: GraphOptions): number {
 /** Whether two option sets featurise graphs identically. */
 export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
   return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
+    && !!a.context === !!b.context
     && sameWacsfOptions(a.descriptor, b.descriptor);
 }
 
 /**
  * Edge features of one absorber's neighbour slots at out[offset…] (out zero there): the first
  * `count` (real) slots get distance and RBFs, the rest a virtual atom at the cutoff (whose RBFs
- * vanish); then, when the options ask for it, the angular block from the real neighbours'
- * absorber→neighbour vectors (none = no geometry, zeros). Graph building and the training
+ * vanish); then, when the options ask for them, the angular block and the neighbour-context
+ * block from the real neighbours' absorber→neighbour vectors and atomic numbers (no vectors =
+ * no geometry, zeros). Graph building and the training
  * batches (training/gnnInputs.ts) both write through here, so their features cannot drift apart.
  */
 export function writeEdgeFeatures(
   options: GraphOptions, distances: ArrayLike<number>, count: number, vectors: ArrayLike<number> | undefined,
-  out: Float32Array, offset: number,
+  zs: ArrayLike<number>, out: Float32Array, offset: number,
 ): void {
   const E = edgeFeatureSize(options);
   const rbf = new Float32Array(options.rbfCount);
@@ -49,7 +52,13 @@ export function writeEdgeFeatures(
     gaussianRbf(distances[k], options.rbfCount, options.cutoff, rbf);
     out.set(rbf, at + 1);
   }
-  if (options.angular && vectors && count > 0) writeAngularFeatures(vectors, count, options.cutoff, out, offset + 1 + options.rbfCount, E);
+  if (!vectors || count === 0) return;
+  let at = offset + 1 + options.rbfCount;
+  if (options.angular) {
+    writeAngularFeatures(vectors, count, options.cutoff, out, at, E);
+    at += ANGULAR_FEATURE_SIZE;
+  }
+  if (options.context) writeContextFeatures(vectors, zs, count, out, at, E);
 }
 
 function virtualNeighbour(options: GraphOptions): Neighbour {
@@ -81,7 +90,7 @@ function assemble(
   });
   const kept = neighbours.filter((nb) => !nb.virtual);
   const geometry = kept.every((nb) => nb.vector) ? kept.flatMap((nb) => nb.vector as Vec3) : undefined;
-  writeEdgeFeatures(options, kept.map((nb) => nb.distance), kept.length, geometry, edgeFeatures, 0);
+  writeEdgeFeatures(options, kept.map((nb) => nb.distance), kept.length, geometry, kept.map((nb) => nb.Z), edgeFeatures, 0);
   const graph: AbsorberGraph = { absorberIndex, element, Z, range, neighbours, nodeFeatures, edgeFeatures, mask, options };
   if (options.descriptor && descriptor) graph.descriptor = descriptor();
   return graph;

@@ -12,6 +12,8 @@ export interface GraphOptions {
   rbfCount: number;
   /** Angular edge features (graph/angular.ts) after the RBFs; absent = false (paper 000). */
   angular?: boolean;
+  /** Neighbour-context edge features (graph/context.ts) after the angular ones; absent = false. */
+  context?: boolean;
   /**
    * Absorber descriptor: XANESNET's wACSF (baseline/wacsf.ts) over every atom within its cutoff,
    * the environment beyond the 20 nearest neighbours, with angles. Absent = none (paper 000).
@@ -50,7 +52,7 @@ export interface AbsorberGraph {
   neighbours: Neighbour[];
   /** Node features, row-major [(1 + maxNeighbours) × nodeFeatureSize]; row 0 is the absorber. */
   nodeFeatures: Float32Array;
-  /** Edge features, row-major [maxNeighbours × edgeFeatureSize(options)]: distance, RBFs, then angular features if enabled; edge i joins the absorber and neighbour i. */
+  /** Edge features, row-major [maxNeighbours × edgeFeatureSize(options)]: distance, RBFs, then angular and neighbour-context features if enabled; edge i joins the absorber and neighbour i. */
   edgeFeatures: Float32Array;
   /** 1 for a real atom, 0 for padding, length 1 + maxNeighbours (the absorber is always 1). */
   mask: Float32Array;

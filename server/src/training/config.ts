@@ -45,6 +45,7 @@ export interface TrainConfig {
     dense: number[];
     dropout: number;
     angular?: boolean;
+    context?: boolean;
     attention?: 'tanh' | 'cosine';
     attentionTemperature?: number;
     descriptor?: 'none' | 'wacsf';

@@ -6,7 +6,7 @@ import type { TensorizedSet } from '../data/tensorize';
 
 /**
  * Writes the edge features of every neighbour slot of sample s at edges[offset…] (distance, RBFs,
- * angular features when the set's graph options ask for them; a virtual atom at the cutoff for
+ * angular and neighbour-context features when the set's graph options ask for them; a virtual atom at the cutoff for
  * padding, whose RBFs vanish). Returns the neighbours' Z (0 = padding), one per slot.
  */
 export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number): number[] {
@@ -17,7 +17,7 @@ export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Ar
   const firstPadding = zs.indexOf(0);
   const real = firstPadding < 0 ? zs.length : firstPadding;
   const vectors = set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3);
-  writeEdgeFeatures(o, set.neighbourDistance.subarray(s * N, s * N + real), real, vectors, edges, offset);
+  writeEdgeFeatures(o, set.neighbourDistance.subarray(s * N, s * N + real), real, vectors, zs, edges, offset);
   return zs;
 }
 

@@ -74,6 +74,7 @@ export const TRAIN_CONFIG_SCHEMA = {
         dense: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256] },
         dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0 },
         angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
+        context: { type: 'boolean', default: false, description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts)' },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
         attentionTemperature: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
         descriptor: { enum: ['none', 'wacsf'], default: 'none', description: "absorber descriptor joined to the pooled graph state: the baseline's wACSF (baseline.wacsf options)" },

@@ -70,6 +70,7 @@ export function graphOptionsOf(cfg: TrainConfig): GraphOptions {
   return {
     maxNeighbours: m.maxNeighbours, cutoff: m.cutoff, rbfCount: m.rbfCount,
     ...(m.angular ? { angular: true } : {}),
+    ...(m.context ? { context: true } : {}),
     ...(m.descriptor === 'wacsf' ? { descriptor: wacsfOptionsOf(cfg) } : {}),
   };
 }
