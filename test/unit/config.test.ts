@@ -16,6 +16,11 @@ test('a minimal config gets every default', () => {
   assert.deepEqual(c.baseline.hidden, [512, 512]);
   assert.deepEqual(c.baseline.wacsf.zetas, [1, 2, 4, 8]);
   assert.equal(c.schedule.type, 'cosine');
+  // Options added later get no default key: checkpoint fingerprints (a digest of the whole
+  // config) of runs made before them stay valid for --resume.
+  assert.equal('context' in c.model, false);
+  assert.equal('dropout' in c.baseline, false);
+  assert.equal('trainFraction' in c.split, false);
 });
 
 test('errors name the path and what is wrong, all at once', () => {

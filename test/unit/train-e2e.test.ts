@@ -113,9 +113,10 @@ test('train CLI on fixtures writes a complete model directory that the predictor
   }
 });
 
-test('training in a worker thread: progress events, cancel, then resume to the end', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'xl-worker-'));
-  try {
+/** training/worker.ts bundled as dist/trainWorker.js is (built once per test file). */
+let bundled: Promise<string> | undefined;
+function workerBundle(): Promise<string> {
+  bundled ??= (async () => {
     const { build } = await import('esbuild');
     const { tfjsEsmPlugin, NATIVE_TF_EXTERNALS } = (await import(path.resolve('scripts/esbuild-tfjs.mjs'))) as { tfjsEsmPlugin: never; NATIVE_TF_EXTERNALS: string[] };
     // Inside the repository so the bundle's runtime require of tfjs finds node_modules.
@@ -125,6 +126,46 @@ test('training in a worker thread: progress events, cancel, then resume to the e
       entryPoints: ['server/src/training/worker.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs',
       outfile: workerFile, external: NATIVE_TF_EXTERNALS, plugins: [tfjsEsmPlugin], logLevel: 'error',
     });
+    return workerFile;
+  })();
+  return bundled;
+}
+
+test('workers: 2 trains the members and the baseline on two threads; cancel and resume work per part', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-parallel-'));
+  try {
+    const workerFile = await workerBundle();
+    const cfg = writeConfig(dir, { epochs: 3, workers: 2, ensemble: { size: 2 } });
+    const job = { type: 'train' as const, configFile: cfg, backend: 'wasm' };
+    // The first epoch of either member cancels the whole run: every part stops with a checkpoint.
+    const events: TrainEvent[] = [];
+    const first = startJob<RunReport>(workerFile, job, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'epoch' && e.epoch === 1) first.cancel();
+      },
+    });
+    const stopped = await first.done;
+    assert.equal(stopped.status, 'cancelled');
+    assert.equal(stopped.modelDir, undefined, 'no model from a cancelled run');
+    const started = new Set(events.filter((e) => e.type === 'start').map((e) => (e as { member: string }).member));
+    assert.deepEqual([...started].sort(), ['member 0', 'member 1'], 'both members started at once, the baseline waits for a free thread');
+    const second = await startJob<RunReport>(workerFile, { ...job, resume: true }).done;
+    assert.equal(second.status, 'finished');
+    assert.deepEqual(second.members.map((m) => [m.index, m.epochs]), [[0, 3], [1, 3]]);
+    assert.ok(second.modelDir && existsSync(path.join(second.modelDir, 'metadata.json')));
+    const meta = readMetadata(second.modelDir) as unknown as { training: { members: unknown[] }; metrics: { val: Record<string, unknown> } };
+    assert.equal(meta.training.members.length, 2, 'both members in the model (one may have stopped before its first validation)');
+    assert.ok(meta.metrics.val['wacsf-mlp'], 'the baseline trained as a part of the run');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('training in a worker thread: progress events, cancel, then resume to the end', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-worker-'));
+  try {
+    const workerFile = await workerBundle();
     const cfg = writeConfig(dir, { epochs: 4, baseline: { enabled: false } });
     const events: TrainEvent[] = [];
     const job = startJob<RunReport>(workerFile, { type: 'train', configFile: cfg, backend: 'wasm' }, {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
@@ -294,6 +294,30 @@ test('site-averaged records are scored once, on the mean of their sites\' predic
   assert.equal(groups.length, 2);
   assert.deepEqual(Array.from(groups[0].pred), [1, 1, 1, 1]);
   assert.equal(metricsOf(set, [mk(0, 0), mk(1, 2)])['Cu-K-FEFF'].mae, 0);
+});
+
+test('a run stopped before its first validation still keeps a best model when resumed', async () => {
+  const tf = await getTf();
+  const set = syntheticSet({ count: 40 });
+  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
+  const dir = mkdtempSync(path.join(tmpdir(), 'xl-train-'));
+  try {
+    const ck = path.join(dir, 'ck');
+    const best = path.join(dir, 'best.bin');
+    const a = new GnnAdapter(tf, cfg, set, 9);
+    // 2 steps: inside epoch 1, before any validation, so no best score exists yet.
+    assert.equal((await train(options(tf, a, set, { checkpointDir: ck, bestWeightsFile: best, maxSteps: 2 }))).status, 'step-limit');
+    a.dispose();
+    assert.equal(readCheckpointState(ck).bestScore, Infinity, 'a missing best score reads back as +∞, not null');
+    const b = new GnnAdapter(tf, cfg, set, 9);
+    const r = await train(options(tf, b, set, { checkpointDir: ck, bestWeightsFile: best, resume: true }));
+    b.dispose();
+    assert.equal(r.status, 'finished');
+    assert.ok(r.state.bestEpoch >= 0 && Number.isFinite(r.state.bestScore), `best epoch ${r.state.bestEpoch}, score ${r.state.bestScore}`);
+    assert.ok(existsSync(best), 'best weights written after the resume');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a finished run resumed with more epochs trains only the extra epochs', async () => {

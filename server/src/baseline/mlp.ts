@@ -4,7 +4,7 @@
 // checkpoints work identically.
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { TfModule } from '../model/backend';
-import { applyDense, applyLinear, createDense, createLinear, type DenseBlock, type LayerContext, type Linear } from '../model/dense';
+import { applyDense, applyLinear, createDense, createLinear, DropoutSeeds, maybeDropout, type DenseBlock, type LayerContext, type Linear } from '../model/dense';
 import { matMulFor } from '../model/matmul';
 import type { NamedWeight } from '../model/network';
 import { ParamStore } from '../model/params';
@@ -15,6 +15,8 @@ export interface MlpConfig {
   inputSize: number;
   hidden: number[];
   headSizes: number[];
+  /** Dropout rate after each hidden layer while training (default 0). */
+  dropout?: number;
 }
 
 /** Per-feature mean and std over the training samples (std floored so constant features stay 0). */
@@ -35,11 +37,13 @@ export class MlpAdapter implements ModelAdapter {
   private readonly layers: DenseBlock[] = [];
   private readonly outputs: Linear[] = [];
   private readonly features: Float32Array;
+  private readonly dropoutSeeds: DropoutSeeds;
 
   constructor(readonly tf: TfModule, readonly config: MlpConfig, set: TensorizedSet, trainIndices: readonly number[], seed: number) {
     if (!set.wacsf || set.wacsfLength !== config.inputSize) throw new Error(`the dataset has no wACSF vectors of length ${config.inputSize}`);
     this.headSizes = config.headSizes;
     this.params = new ParamStore(tf, seed);
+    this.dropoutSeeds = new DropoutSeeds(seed);
     this.ctx = { tf, params: this.params, matMul: matMulFor(tf, true) };
     let width = config.inputSize;
     config.hidden.forEach((h, i) => {
@@ -59,13 +63,15 @@ export class MlpAdapter implements ModelAdapter {
     return this.params.trainable();
   }
 
-  forward(indices: readonly number[], _training: boolean): Tensor2D[] {
+  forward(indices: readonly number[], training: boolean): Tensor2D[] {
     const { tf } = this;
     const W = this.config.inputSize;
     const x = new Float32Array(indices.length * W);
     indices.forEach((s, b) => x.set(this.features.subarray(s * W, (s + 1) * W), b * W));
     let h: Tensor = tf.div(tf.sub(tf.tensor2d(x, [indices.length, W]), this.params.get('scale.mean')), this.params.get('scale.std'));
-    for (const l of this.layers) h = applyDense(this.ctx, l, h);
+    const rate = training ? this.config.dropout ?? 0 : 0;
+    const seed = rate > 0 ? this.dropoutSeeds.next() : 0;
+    this.layers.forEach((l, i) => (h = maybeDropout(tf, applyDense(this.ctx, l, h), rate, seed + i)));
     return this.outputs.map((o) => applyLinear(this.ctx, o, h) as Tensor2D);
   }
 

@@ -1,21 +1,23 @@
 // `xanes-lens train --config FILE [--resume] [--out DIR] [--epochs N] [--backend B]
 //   [--member K] [--no-baseline] [--baseline-only] [--assemble] [--time-limit MIN] [--model-dir DIR]`
-// Trains the GNN (ensemble members in turn, or only member K so that two processes can share
-// the cores), the wACSF+MLP baseline on the same split, then evaluates and writes the model
-// directory. Progress goes to stderr one line per epoch; the final table to stdout.
+// Trains the GNN ensemble members and the wACSF+MLP baseline on the same split (in turn, or on
+// config.workers threads at once, or only member K so that processes can share the cores), then
+// evaluates and writes the model directory. Progress goes to stderr one line per epoch; the final table to stdout.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from './io';
 import { numberOption, parseArgs } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { loadTrainConfig } from '../training/config';
 import { formatEvent, formatMetricsTable } from '../training/format';
-import { assembleModel, runContext, runTraining } from '../training/run';
+import { runParallel, runsInParallel } from '../training/parallel';
+import { assembleModel, runContext, runTraining, type RunOptions } from '../training/run';
 import type { CancelFlag } from '../training/trainer';
 
 const USAGE = `usage: xanes-lens train --config FILE [--resume] [--out DIR] [--epochs N] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
        [--member K] [--no-baseline] [--baseline-only] [--assemble] [--time-limit MINUTES] [--model-dir DIR] [--name NAME]
   --resume         continue from the last checkpoint in the output directory
-  --member K       train only ensemble member K (run one process per member to use several cores)
+  --member K       train only ensemble member K (one process per member is another way to use several cores)
   --assemble       only evaluate the trained members/baseline and write the model directory
   --time-limit M   stop each member (resumably) after the first epoch ending beyond M minutes`;
 
@@ -73,7 +75,7 @@ export const run: CliCommand = async (argv, io) => {
       for (const side of ['val', 'test'] as const) io.stdout(`\n${side}:\n${formatMetricsTable(r.metrics[side])}\n`);
       return 0;
     }
-    const report = await runTraining({
+    const options: RunOptions = {
       ...common,
       resume: args.flags.has('resume'),
       onEvent: (e) => {
@@ -84,7 +86,15 @@ export const run: CliCommand = async (argv, io) => {
       ...(args.flags.has('baseline-only') ? { members: [], assemble: false, baseline: true } : {}),
       ...(args.flags.has('no-baseline') ? { baseline: false } : {}),
       ...(timeLimit !== undefined ? { timeLimitSeconds: timeLimit * 60 } : {}),
-    });
+    };
+    // config.workers > 1: members and baseline in worker threads (dist/trainWorker.js beside dist/cli.js).
+    const workerFile = path.join(__dirname, 'trainWorker.js');
+    if (cfg.workers > 1 && !runsInParallel(options, workerFile) && !fs.existsSync(workerFile)) {
+      log(`workers: ${cfg.workers} needs ${workerFile}; training the parts in turn`);
+    }
+    const report = runsInParallel(options, workerFile)
+      ? await runParallel({ ...options, configFile: path.resolve(file), workerFile, wasmDir: __dirname })
+      : await runTraining(options);
     if (args.flags.has('json')) io.stdout(`${JSON.stringify(report, null, 1)}\n`);
     else {
       for (const side of ['val', 'test'] as const) {

@@ -32,6 +32,8 @@ export interface NetworkConfig {
    * absent = none (paper 000).
    */
   descriptorSize?: number;
+  /** Dropout rate after each dense layer while training (0 or absent = none, paper 000). */
+  dropout?: number;
 }
 
 /** Logits in [−τ, τ]: at most e^(2τ) ≈ 3000 between the most and least attended neighbour. */
@@ -66,6 +68,7 @@ export function validateConfig(c: NetworkConfig): void {
   if (c.descriptorSize !== undefined && !(Number.isInteger(c.descriptorSize) && c.descriptorSize >= 0)) bad.push('descriptorSize');
   if (c.attention !== undefined && c.attention !== 'tanh' && c.attention !== 'cosine') bad.push('attention');
   if (c.attentionTemperature !== undefined && !(typeof c.attentionTemperature === 'number' && c.attentionTemperature > 0)) bad.push('attentionTemperature');
+  if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) bad.push('dropout');
   if (!Array.isArray(c.denseWidths) || !c.denseWidths.every(positive)) bad.push('denseWidths');
   if (!Array.isArray(c.outputs) || c.outputs.length === 0 || !c.outputs.every((o) => positive(o.size) && typeof o.name === 'string')) bad.push('outputs');
   if (bad.length) throw new Error(`invalid network config: ${bad.join(', ')}`);

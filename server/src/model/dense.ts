@@ -45,3 +45,23 @@ export function createDense(ctx: LayerContext, name: string, inSize: number, out
 export function applyDense(ctx: LayerContext, layer: DenseBlock, x: Tensor): Tensor {
   return ctx.tf.prelu(applyLinear(ctx, layer.linear, x), layer.alpha);
 }
+
+/**
+ * Inverted dropout while training (kept units scaled by 1/(1 − rate), so inference is the plain
+ * layer); `seed` makes the mask reproducible for a given step. Identity when rate is 0.
+ */
+export function maybeDropout(tf: TfModule, x: Tensor, rate: number, seed: number | undefined): Tensor {
+  return rate > 0 ? tf.dropout(x, rate, undefined, seed) : x;
+}
+
+/** A fresh seed per training forward: the owner's seed, then a call counter. */
+export class DropoutSeeds {
+  private calls = 0;
+
+  constructor(private readonly seed: number) {}
+
+  next(): number {
+    this.calls++;
+    return (this.seed * 7919 + this.calls * 104729) % 2147483647;
+  }
+}

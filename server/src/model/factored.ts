@@ -14,6 +14,7 @@ import type { GraphBatch } from '../graph/build';
 import type { TfModule } from './backend';
 import { BN_EPSILON, BN_MOMENTUM } from './batchnorm';
 import { DEFAULT_ATTENTION_TEMPERATURE, smoothNorm, type NetworkConfig } from './config';
+import { maybeDropout } from './dense';
 import type { MatMul } from './matmul';
 import type { ParamStore } from './params';
 
@@ -240,6 +241,8 @@ export interface FactoredContext {
   params: ParamStore;
   config: NetworkConfig;
   matMul: MatMul;
+  /** Seed of this training forward's dropout masks (config.dropout); ignored at inference. */
+  dropoutSeed?: number;
 }
 
 /**
@@ -340,6 +343,7 @@ export function factoredForward(
   }
   cfg.denseWidths.forEach((_, i) => {
     pooled = tf.prelu(lin(pooled, params.get(`dense${i}.kernel`) as Tensor2D, params.get(`dense${i}.bias`)), params.get(`dense${i}.alpha`) as Tensor) as Tensor2D;
+    if (training) pooled = maybeDropout(tf, pooled, cfg.dropout ?? 0, ctx.dropoutSeed === undefined ? undefined : ctx.dropoutSeed + i) as Tensor2D;
   });
   const outputs = cfg.outputs.map((_, i) => lin(pooled, params.get(`output${i}.kernel`) as Tensor2D, params.get(`output${i}.bias`)));
   return { outputs, attention: tf.stack(weights, 1) as Tensor3D };

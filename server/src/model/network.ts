@@ -9,9 +9,9 @@ import type { TfModule } from './backend';
 import { createBatchNorm, type BatchNorm } from './batchnorm';
 import { validateConfig, type NetworkConfig } from './config';
 import { createSimpleConv, type SimpleConv } from './conv';
-import { createDense, createLinear, type DenseBlock, type LayerContext, type Linear } from './dense';
-import { DerivedWeightCache, factorGraphBatch, factoredForward, type FactoredBatch } from './factored';
-import { matMulFor } from './matmul';
+import { createDense, createLinear, DropoutSeeds, type DenseBlock, type LayerContext, type Linear } from './dense';
+import { DerivedWeightCache, factorGraphBatch, factoredForward, type FactoredBatch, type FactoredContext } from './factored';
+import { matMulFor, type MatMul } from './matmul';
 import { ParamStore } from './params';
 
 export interface NetworkInputs {
@@ -54,10 +54,12 @@ export class XanesNetwork {
   private readonly outputs: Linear[] = [];
   /** Combined/folded inference weights, rebuilt when a variable is reassigned. */
   private readonly derived: DerivedWeightCache;
+  private readonly dropoutSeeds: DropoutSeeds;
 
   constructor(readonly tf: TfModule, readonly config: NetworkConfig, options: NetworkOptions = {}) {
     validateConfig(config);
     this.params = new ParamStore(tf, options.seed ?? 1);
+    this.dropoutSeeds = new DropoutSeeds(options.seed ?? 1);
     this.ctx = { tf, params: this.params, matMul: matMulFor(tf, options.fastMatMul ?? true) };
     const E = config.edgeFeatureSize;
     let width = config.nodeFeatureSize;
@@ -128,8 +130,13 @@ export class XanesNetwork {
   }
 
   forwardFactored(batch: FactoredBatch, { training = false }: { training?: boolean } = {}): ForwardResult {
-    const r = factoredForward({ ...this.ctx, config: this.config }, batch, training, training ? undefined : this.derived.get());
+    const r = factoredForward(this.factoredContext(training), batch, training, training ? undefined : this.derived.get());
     return { outputs: r.outputs, attention: r.attention };
+  }
+
+  /** The context of one factored forward; a training forward draws fresh dropout masks. */
+  factoredContext(training: boolean, matMul: MatMul = this.ctx.matMul): FactoredContext {
+    return { tf: this.tf, params: this.params, config: this.config, matMul, ...(training && this.config.dropout ? { dropoutSeed: this.dropoutSeeds.next() } : {}) };
   }
 
   /** The layer structures, for the dense reference formulation the tests compare against. */

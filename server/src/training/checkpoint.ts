@@ -82,7 +82,11 @@ export function hasCheckpoint(dir: string): boolean {
 }
 
 export function readCheckpointState(dir: string): TrainState {
-  return JSON.parse(fs.readFileSync(path.join(dir, STATE), 'utf8')) as TrainState;
+  const state = JSON.parse(fs.readFileSync(path.join(dir, STATE), 'utf8')) as TrainState;
+  // JSON has no Infinity: a run stopped before its first validation wrote bestScore as null, and
+  // `score < null` is false for every score, so the resumed run would never keep a best model.
+  if (typeof state.bestScore !== 'number') state.bestScore = Infinity;
+  return state;
 }
 
 export interface LoadedCheckpoint {

@@ -34,7 +34,7 @@ export interface TrainConfig {
     minCoverage: number;
     cacheDir: string;
   };
-  split: { seed: number; train: number; val: number; test: number; folds?: number };
+  split: { seed: number; train: number; val: number; test: number; folds?: number; trainFraction?: number };
   model: {
     maxNeighbours: number;
     cutoff: number;
@@ -67,6 +67,7 @@ export interface TrainConfig {
     hidden: number[];
     epochs: number;
     learningRate: number;
+    dropout?: number;
     wacsf: { cutoff: number; nG2: number; nG4: number; zetas: number[] };
   };
   seed: number;

@@ -49,5 +49,5 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[]): F
 
 /** Forward in training mode (batch statistics; running averages updated like the network's). */
 export function fastTrainingForward(net: XanesNetwork, fb: FactoredBatch, matMul: MatMul): Tensor2D[] {
-  return factoredForward({ tf: net.tf, params: net.params, config: net.config, matMul }, fb, true).outputs;
+  return factoredForward(net.factoredContext(true, matMul), fb, true).outputs;
 }

@@ -13,6 +13,9 @@ export type JobRequest =
     backend?: string;
     wasmDir?: string;
     member?: number;
+    /** Train only the baseline (a part of a parallel run, like `--baseline-only`). */
+    baselineOnly?: boolean;
+    timeLimitSeconds?: number;
   }
   | { type: 'evaluate'; modelDir: string; configFile?: string; data?: string[]; split?: 'val' | 'test' | 'all'; backend?: string; wasmDir?: string }
   | { type: 'finetune'; modelDir: string; data: string[]; outDir: string; epochsPerStage?: number; backend?: string; wasmDir?: string };

@@ -19,7 +19,7 @@ import type { DomainMetrics } from './metrics';
 import { fitNormalisation } from './normalisation';
 import { combineMembers, metricsOf, predictSamples, type SamplePrediction } from './predict';
 import { provenanceFor } from './provenance';
-import { fingerprintOf, networkConfigOf, prepareFromConfig, splitSet, type SplitIndices } from './setup';
+import { fingerprintOf, networkConfigOf, prepareFromConfig, splitSet, subsampleTraining, type SplitIndices } from './setup';
 import { warmStartWeights } from './warmStart';
 import { applyStdScale, fitStdScale, TWO_SIGMA_COVERAGE } from './calibration';
 import { train, type CancelFlag, type TrainEvent, type TrainStatus } from './trainer';
@@ -72,7 +72,9 @@ export async function runContext(cfg: TrainConfig, log: (l: string) => void = ()
   const { set } = prepared;
   log(`data: ${set.count} samples in ${set.domains.length} domains (${prepared.fromCache ? 'from cache' : `loaded in ${((prepared.timings.loadMs + prepared.timings.tensorizeMs) / 1000).toFixed(1)} s`})`);
   if (set.count === 0) throw new Error('no training samples: check data.sources and data.domains');
-  const split = splitSet(set, cfg.split, cfg.split.seed);
+  const full = splitSet(set, cfg.split, cfg.split.seed);
+  const split = subsampleTraining(set, full, cfg.split.trainFraction ?? 1, cfg.split.seed + 1);
+  if (split !== full) log(`training on ${split.train.length} of ${full.train.length} training samples (split.trainFraction ${cfg.split.trainFraction})`);
   const norm = fitNormalisation(set, split.train);
   const network = networkConfigOf(cfg, set.domains);
   return { set, split, norm, network, headOfDomain: set.domains.map((_, i) => i) };
@@ -102,7 +104,10 @@ export function memberDir(cfg: TrainConfig, k: number): string {
 const BASELINE_SEED_OFFSET = 7919;
 
 function baselineAdapter(tf: TfModule, cfg: TrainConfig, ctx: RunContext): MlpAdapter {
-  return new MlpAdapter(tf, { inputSize: ctx.set.wacsfLength, hidden: cfg.baseline.hidden, headSizes: ctx.network.outputs.map((o) => o.size) }, ctx.set, ctx.split.train, cfg.seed + BASELINE_SEED_OFFSET);
+  return new MlpAdapter(tf, {
+    inputSize: ctx.set.wacsfLength, hidden: cfg.baseline.hidden, headSizes: ctx.network.outputs.map((o) => o.size),
+    ...(cfg.baseline.dropout ? { dropout: cfg.baseline.dropout } : {}),
+  }, ctx.set, ctx.split.train, cfg.seed + BASELINE_SEED_OFFSET);
 }
 
 function trainOne(o: RunOptions, ctx: RunContext, adapter: ModelAdapter, dir: string, member: string, seed: number, kind: 'gnn' | 'mlp'): ReturnType<typeof train> {

@@ -57,6 +57,7 @@ export const TRAIN_CONFIG_SCHEMA = {
         val: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
         test: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
         folds: { type: 'integer', minimum: 2 },
+        trainFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'train on this seeded fraction of the training materials, validation and test unchanged (learning curves; absent = 1)' },
       },
     },
     model: {
@@ -72,9 +73,9 @@ export const TRAIN_CONFIG_SCHEMA = {
         convLayers: { type: 'integer', minimum: 0, default: 3 },
         attentionHeads: { type: 'integer', minimum: 1, default: 3 },
         dense: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256] },
-        dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0 },
+        dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'dropout rate after each dense layer while training' },
         angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
-        context: { type: 'boolean', default: false, description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts)' },
+        context: { type: 'boolean', description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts; absent = false)' },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
         attentionTemperature: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
         descriptor: { enum: ['none', 'wacsf'], default: 'none', description: "absorber descriptor joined to the pooled graph state: the baseline's wACSF (baseline.wacsf options)" },
@@ -139,6 +140,7 @@ export const TRAIN_CONFIG_SCHEMA = {
         hidden: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [512, 512] },
         epochs: { type: 'integer', minimum: 1, default: 500 },
         learningRate: { type: 'number', exclusiveMinimum: 0, default: 0.0001 },
+        dropout: { type: 'number', minimum: 0, maximum: 0.9, description: 'dropout rate after each hidden layer while training (absent = 0)' },
         wacsf: {
           type: 'object',
           additionalProperties: false,

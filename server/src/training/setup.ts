@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_WACSF_OPTIONS, type WacsfOptions } from '../baseline/wacsf';
 import type { DomainSpec } from '../data/domains';
-import { splitByMaterial, type SplitName } from '../data/split';
+import { shuffledMaterials, splitByMaterial, type SplitName } from '../data/split';
 import { prepareDataset, type PreparedDataset, type TensorizedSet } from '../data/tensorize';
 import { descriptorSize, edgeFeatureSize } from '../graph/build';
 import type { GraphOptions } from '../graph/types';
@@ -61,6 +61,20 @@ export function splitSet(set: TensorizedSet, fractions: { train: number; val: nu
   return out;
 }
 
+/**
+ * Learning curves: keep a seeded `fraction` of the training materials of each domain (at least
+ * one), validation and test unchanged, so scores at several training-set sizes compare directly.
+ */
+export function subsampleTraining(set: TensorizedSet, split: SplitIndices, fraction: number, seed: number): SplitIndices {
+  if (fraction >= 1) return split;
+  const kept = new Set<string>();
+  set.domains.forEach((_, di) => {
+    const ids = shuffledMaterials(split.train.filter((i) => set.domainIndex[i] === di).map((i) => set.materialIds[i]), seed);
+    ids.slice(0, Math.max(1, Math.round(fraction * ids.length))).forEach((id) => kept.add(`${di}|${id}`));
+  });
+  return { ...split, train: split.train.filter((i) => kept.has(`${set.domainIndex[i]}|${set.materialIds[i]}`)) };
+}
+
 function numberArray(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
 }
@@ -89,6 +103,7 @@ export function networkConfigOf(cfg: TrainConfig, domains: readonly DomainSpec[]
     denseWidths: numberArray(m.denseWidths) ?? m.dense,
     outputs: domains.map((d) => ({ name: d.id, size: d.energies.length })),
     batchNorm: m.batchNorm !== false,
+    ...(m.dropout > 0 ? { dropout: m.dropout } : {}),
     ...(m.attention === 'cosine' ? { attention: 'cosine' as const, attentionTemperature: m.attentionTemperature ?? DEFAULT_ATTENTION_TEMPERATURE } : {}),
   };
 }
