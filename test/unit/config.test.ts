@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadTrainConfig, resolveInputPath, validateTrainConfig } from '../../server/src/training/config';
+import { runsInParallel } from '../../server/src/training/parallel';
 
 test('a minimal config gets every default', () => {
   const c = validateTrainConfig({ data: { sources: [{ path: 'x.jsonl' }] } });
@@ -82,4 +83,18 @@ test('initFrom must name a model directory; model options are checked', () => {
   assert.equal(c.initFrom, path.join(dir, 'm'), 'resolved next to the config');
   assert.throws(() => validateTrainConfig({ data: { sources: [{ path: 'x' }] }, model: { attention: 'softmax', descriptor: 'soap' } }),
     (e: unknown) => e instanceof ConfigError && /model\.attention: must be one of "tanh", "cosine"/.test(e.message) && /model\.descriptor: must be one of "none", "wacsf"/.test(e.message));
+});
+
+test('a run uses worker threads only with workers > 1, more than one part and the worker bundle present', () => {
+  const cfg = validateTrainConfig({ data: { sources: [{ path: 'x.jsonl' }] }, workers: 2, ensemble: { size: 2 } });
+  const here = path.resolve('package.json'); // any existing file stands in for dist/trainWorker.js
+  const base = { cfg, tf: {} as never, backend: 'wasm' };
+  assert.equal(runsInParallel(base, here), true);
+  assert.equal(runsInParallel(base, path.resolve('no-such-worker.js')), false, 'no bundle: in turn');
+  assert.equal(runsInParallel(base, undefined), false);
+  assert.equal(runsInParallel({ ...base, cfg: { ...cfg, workers: 1 } }, here), false, 'workers 1: in turn');
+  assert.equal(runsInParallel({ ...base, members: [1], baseline: false }, here), false, 'one part (--member 1): nothing to share');
+  assert.equal(runsInParallel({ ...base, members: [0], baseline: true }, here), true, 'a member and the baseline');
+  const single = { ...cfg, ensemble: { size: 1 }, baseline: { ...cfg.baseline, enabled: false } };
+  assert.equal(runsInParallel({ ...base, cfg: single }, here), false);
 });
