@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadTrainConfig, resolveInputPath, validateTrainConfig } from '../../server/src/training/config';
 import { runsInParallel } from '../../server/src/training/parallel';
+import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 
 test('a minimal config gets every default', () => {
   const c = validateTrainConfig({ data: { sources: [{ path: 'x.jsonl' }] } });
@@ -64,10 +65,14 @@ test('paths: config-relative first, then the repository root; missing files repo
   assert.throws(() => loadTrainConfig(file), ConfigError);
 });
 
-test('the shipped default config is valid and finds ../shared/data', () => {
+test('the shipped default config is valid, finds ../shared/data, and is the recipe of the shipped model', () => {
   const c = loadTrainConfig(path.resolve('config/train.default.json'));
   assert.equal(c.data.sources.length, 5);
   assert.ok(c.data.sources.every((s) => path.isAbsolute(s.path)));
+  // "Train the default model": what the palette offers first is what trained models/ (newest).
+  const shipped = loadTrainConfig(path.join(SHIPPED_MODEL + '.train.json'));
+  const recipe = (t: typeof c): unknown => ({ ...t, description: '', outputDir: '', backend: '' });
+  assert.deepEqual(recipe(c), recipe(shipped));
 });
 
 test('initFrom must name a model directory; model options are checked', () => {
