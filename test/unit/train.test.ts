@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { batchGraphs } from '../../server/src/graph/build';
-import { sampleGraph } from '../../server/src/data/tensorize';
+import { sampleGraph, type TensorizedSet } from '../../server/src/data/tensorize';
 import { DEFAULT_GRAPH_OPTIONS } from '../../server/src/graph/types';
 import { loadTf, type TfModule } from '../../server/src/model/backend';
 import type { NetworkConfig } from '../../server/src/model/config';
@@ -30,6 +30,19 @@ const SCHEDULE: ScheduleConfig = { type: 'none', warmupEpochs: 0, minLearningRat
 
 function smallConfig(outputs: { name: string; size: number }[]): NetworkConfig {
   return { nodeFeatureSize: 118, edgeFeatureSize: 65, convWidths: [16, 12], heads: 2, headWidth: 10, attentionSize: 8, denseWidths: [24], outputs, batchNorm: true };
+}
+
+/** A 40-sample synthetic set, the small network for it and a temporary directory (removed afterwards). */
+async function withRunDir(prefix: string, body: (r: { tf: TfModule; set: TensorizedSet; cfg: NetworkConfig; dir: string }) => Promise<void>): Promise<void> {
+  const tf = await getTf();
+  const set = syntheticSet({ count: 40 });
+  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  try {
+    await body({ tf, set, cfg, dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function options(tf: TfModule, adapter: ModelAdapter, set: ReturnType<typeof syntheticSet>, extra: Partial<TrainerOptions> = {}): TrainerOptions {
@@ -151,12 +164,8 @@ test('a tiny GNN on a synthetic set: loss falls at least 1.5× within 150 steps 
   adapter.dispose();
 });
 
-test('checkpoint → resume continues exactly like an uninterrupted run', async () => {
-  const tf = await getTf();
-  const set = syntheticSet({ count: 40 });
-  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
-  const dir = mkdtempSync(path.join(tmpdir(), 'xl-train-'));
-  try {
+test('checkpoint → resume continues exactly like an uninterrupted run', () =>
+  withRunDir('xl-train-', async ({ tf, set, cfg, dir }) => {
     const full = new GnnAdapter(tf, cfg, set, 9);
     await train(options(tf, full, set));
     const reference = full.getWeights();
@@ -180,17 +189,10 @@ test('checkpoint → resume continues exactly like an uninterrupted run', async 
     assert.equal(second.state.history.length, 3);
     full.dispose();
     b.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('cancellation stops after the current step and leaves a resumable checkpoint', async () => {
-  const tf = await getTf();
-  const set = syntheticSet({ count: 40 });
-  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
-  const dir = mkdtempSync(path.join(tmpdir(), 'xl-cancel-'));
-  try {
+test('cancellation stops after the current step and leaves a resumable checkpoint', () =>
+  withRunDir('xl-cancel-', async ({ tf, set, cfg, dir }) => {
     const signal = { aborted: false };
     const events: TrainEvent[] = [];
     const a = new GnnAdapter(tf, cfg, set, 4);
@@ -212,10 +214,7 @@ test('cancellation stops after the current step and leaves a resumable checkpoin
     assert.equal(r2.state.globalStep, 12);
     a.dispose();
     b.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('the trainer only ever trains on the training split, and splits keep materials together', async () => {
   const tf = await getTf();
@@ -296,12 +295,8 @@ test('site-averaged records are scored once, on the mean of their sites\' predic
   assert.equal(metricsOf(set, [mk(0, 0), mk(1, 2)])['Cu-K-FEFF'].mae, 0);
 });
 
-test('a run stopped before its first validation still keeps a best model when resumed', async () => {
-  const tf = await getTf();
-  const set = syntheticSet({ count: 40 });
-  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
-  const dir = mkdtempSync(path.join(tmpdir(), 'xl-train-'));
-  try {
+test('a run stopped before its first validation still keeps a best model when resumed', () =>
+  withRunDir('xl-train-', async ({ tf, set, cfg, dir }) => {
     const ck = path.join(dir, 'ck');
     const best = path.join(dir, 'best.bin');
     const a = new GnnAdapter(tf, cfg, set, 9);
@@ -315,17 +310,10 @@ test('a run stopped before its first validation still keeps a best model when re
     assert.equal(r.status, 'finished');
     assert.ok(r.state.bestEpoch >= 0 && Number.isFinite(r.state.bestScore), `best epoch ${r.state.bestEpoch}, score ${r.state.bestScore}`);
     assert.ok(existsSync(best), 'best weights written after the resume');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a finished run resumed with more epochs trains only the extra epochs', async () => {
-  const tf = await getTf();
-  const set = syntheticSet({ count: 40 });
-  const cfg = smallConfig(set.domains.map((d) => ({ name: d.id, size: d.energies.length })));
-  const dir = mkdtempSync(path.join(tmpdir(), 'xl-extend-'));
-  try {
+test('a finished run resumed with more epochs trains only the extra epochs', () =>
+  withRunDir('xl-extend-', async ({ tf, set, cfg, dir }) => {
     const a = new GnnAdapter(tf, cfg, set, 4);
     const first = await train(options(tf, a, set, { epochs: 2, checkpointDir: path.join(dir, 'ck') }));
     assert.equal(first.status, 'finished');
@@ -337,7 +325,4 @@ test('a finished run resumed with more epochs trains only the extra epochs', asy
     assert.equal(more.state.globalStep, 12);
     assert.equal(more.state.history.length, 3);
     a.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

@@ -89,7 +89,7 @@ export const run: CliCommand = async (argv, io) => {
     };
     // config.workers > 1: members and baseline in worker threads (dist/trainWorker.js beside dist/cli.js).
     const workerFile = path.join(__dirname, 'trainWorker.js');
-    if (cfg.workers > 1 && !runsInParallel(options, workerFile) && !fs.existsSync(workerFile)) {
+    if (cfg.workers > 1 && !fs.existsSync(workerFile)) {
       log(`workers: ${cfg.workers} needs ${workerFile}; training the parts in turn`);
     }
     const report = runsInParallel(options, workerFile)
