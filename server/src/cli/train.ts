@@ -3,15 +3,14 @@
 // Trains the GNN ensemble members and the wACSF+MLP baseline on the same split (in turn, or on
 // config.workers threads at once, or only member K so that processes can share the cores), then
 // evaluates and writes the model directory. Progress goes to stderr one line per epoch; the final table to stdout.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from './io';
 import { numberOption, parseArgs } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { loadTrainConfig } from '../training/config';
 import { formatEvent, formatMetricsTable } from '../training/format';
-import { runParallel, runsInParallel } from '../training/parallel';
-import { assembleModel, runContext, runTraining, type RunOptions } from '../training/run';
+import { partOptions, trainFromConfig } from '../training/parallel';
+import { assembleModel, runContext, type RunOptions } from '../training/run';
 import type { CancelFlag } from '../training/trainer';
 
 const USAGE = `usage: xanes-lens train --config FILE [--resume] [--out DIR] [--epochs N] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
@@ -82,19 +81,12 @@ export const run: CliCommand = async (argv, io) => {
         const line = formatEvent(e);
         if (line) log(line);
       },
-      ...(member !== undefined ? { members: [member], assemble: false, baseline: false } : {}),
-      ...(args.flags.has('baseline-only') ? { members: [], assemble: false, baseline: true } : {}),
+      ...partOptions({ member, baselineOnly: args.flags.has('baseline-only') }),
       ...(args.flags.has('no-baseline') ? { baseline: false } : {}),
       ...(timeLimit !== undefined ? { timeLimitSeconds: timeLimit * 60 } : {}),
     };
     // config.workers > 1: members and baseline in worker threads (dist/trainWorker.js beside dist/cli.js).
-    const workerFile = path.join(__dirname, 'trainWorker.js');
-    if (cfg.workers > 1 && !fs.existsSync(workerFile)) {
-      log(`workers: ${cfg.workers} needs ${workerFile}; training the parts in turn`);
-    }
-    const report = runsInParallel(options, workerFile)
-      ? await runParallel({ ...options, configFile: path.resolve(file), workerFile, wasmDir: __dirname })
-      : await runTraining(options);
+    const report = await trainFromConfig(options, path.resolve(file), path.join(__dirname, 'trainWorker.js'), __dirname);
     if (args.flags.has('json')) io.stdout(`${JSON.stringify(report, null, 1)}\n`);
     else {
       for (const side of ['val', 'test'] as const) {

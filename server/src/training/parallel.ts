@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startJob, type JobHandle } from './host';
 import type { JobRequest } from './protocol';
-import { assembleModel, runContext, type RunOptions, type RunReport } from './run';
+import { assembleModel, runContext, runTraining, type RunOptions, type RunReport } from './run';
 
 export interface ParallelOptions extends RunOptions {
   /** The config file the parts load (with cfg's outputDir and epochs passed on as overrides). */
@@ -18,6 +18,24 @@ export interface ParallelOptions extends RunOptions {
 }
 
 type Part = { label: string; job: JobRequest };
+
+/** The run options of one part, as `--member K` / `--baseline-only` or a parallel run's job asks. */
+export function partOptions(part: { member?: number | undefined; baselineOnly?: boolean | undefined }): Partial<RunOptions> {
+  if (part.baselineOnly) return { members: [], assemble: false, baseline: true };
+  if (part.member !== undefined) return { members: [part.member], assemble: false, baseline: false };
+  return {};
+}
+
+/**
+ * Trains what the options ask for: on worker threads (runParallel) when the config has
+ * `workers` > 1, there is more than one part and the worker bundle exists; otherwise in turn here.
+ */
+export function trainFromConfig(o: RunOptions, configFile: string, workerFile: string, wasmDir?: string): Promise<RunReport> {
+  if (o.cfg.workers > 1 && !fs.existsSync(workerFile)) o.log?.(`workers: ${o.cfg.workers} needs ${workerFile}; training the parts in turn`);
+  return runsInParallel(o, workerFile)
+    ? runParallel({ ...o, configFile, workerFile, ...(wasmDir ? { wasmDir } : {}) })
+    : runTraining(o);
+}
 
 /** Whether a run with these options would train more than one part on more than one thread. */
 export function runsInParallel(o: RunOptions, workerFile: string | undefined): workerFile is string {
@@ -56,7 +74,7 @@ export async function runParallel(o: ParallelOptions): Promise<RunReport> {
       const part = parts[next++];
       const handle = startJob<RunReport>(o.workerFile, part.job, {
         ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-        // Every part loads the data and reports its split; one copy of those lines is enough.
+        // Each part's own lines (backend, data, split), labelled so parallel parts can be told apart.
         onLog: (line) => log(`[${part.label}] ${line}`),
       });
       running.add(handle);

@@ -7,8 +7,8 @@ import { loadTrainConfig } from './config';
 import { evaluateModel } from './evaluateModel';
 import { finetuneModel } from './finetune';
 import type { HostMessage, JobRequest, WorkerMessage } from './protocol';
-import { runParallel, runsInParallel } from './parallel';
-import { runTraining, type RunOptions } from './run';
+import { partOptions, trainFromConfig } from './parallel';
+import type { RunOptions } from './run';
 import type { CancelFlag } from './trainer';
 
 const port = parentPort;
@@ -27,14 +27,11 @@ async function runJob(job: JobRequest): Promise<void> {
       cfg, tf, backend, resume: job.resume ?? false, signal, log,
       onEvent: (event) => post({ type: 'event', event }),
       command: `xanes-lens train --config ${job.configFile}${job.resume ? ' --resume' : ''}`,
-      ...(job.member !== undefined ? { members: [job.member], assemble: false, baseline: false } : {}),
-      ...(job.baselineOnly ? { members: [], assemble: false, baseline: true } : {}),
+      ...partOptions(job),
       ...(job.timeLimitSeconds !== undefined ? { timeLimitSeconds: job.timeLimitSeconds } : {}),
     };
     // This file is the worker bundle: a parallel run starts more of it, one per part.
-    const report = runsInParallel(options, __filename)
-      ? await runParallel({ ...options, configFile: job.configFile, workerFile: __filename, ...(job.wasmDir ? { wasmDir: job.wasmDir } : {}) })
-      : await runTraining(options);
+    const report = await trainFromConfig(options, job.configFile, __filename, job.wasmDir);
     post({ type: 'result', report });
   } else if (job.type === 'evaluate') {
     post({ type: 'result', report: await evaluateModel({ tf, ...job, log }) });
