@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
+import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 
 interface Contributes {
   commands: { command: string; title: string; category?: string }[];
@@ -118,4 +119,11 @@ test('xanes.attentionHead: "mean" or a head number, default mean, read by the de
   const used = new Set([...allClientText.matchAll(/getConfiguration\('xanes'\)\.(?:get|update)(?:<[^>]*>)?\('([^']+)'/g)].map((m) => `xanes.${m[1]}`));
   for (const key of used) assert.ok(key in manifest.contributes.configuration.properties, `${key} is read in code but not contributed`);
   assert.ok(used.has('xanes.attentionHead') && used.has('xanes.modelPath'));
+});
+
+test('.vscodeignore ships the model the extension loads (the newest) and no other', () => {
+  const lines = readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+  // vsce: a negated pattern wins over every exclusion, so only the named model directory goes in.
+  const included = lines.filter((l) => l.startsWith('!models/'));
+  assert.deepEqual(included, [`!models/${path.basename(SHIPPED_MODEL)}/**`]);
 });
