@@ -97,11 +97,12 @@ test('normalisation: per-point mean over scored points, scalar std; round trip i
   for (const mu of [0, 0.37, 1.9]) assert.ok(Math.abs(denormaliseValue(norm[0], 4, normaliseValue(norm[0], 4, mu)) - mu) < 1e-9);
 });
 
-for (const extra of [{}, { angular: true }, { angular: true, context: true }] as const) test(`fast training inputs equal batchGraphs(sampleGraph(...)) with ${JSON.stringify(extra)}`, () => {
+for (const extra of [{}, { angular: true }, { angular: true, context: true }, { linearRbfCount: 16, angular: true }] as const) test(`fast training inputs equal batchGraphs(sampleGraph(...)) with ${JSON.stringify(extra)}`, () => {
   const set = syntheticSet({ count: 5, graph: { ...DEFAULT_GRAPH_OPTIONS, maxNeighbours: 6, ...extra } });
   const a = gnnBatch(set, [0, 3, 4]);
   const b = batchGraphs([0, 3, 4].map((i) => sampleGraph(set, i)));
-  const E = 65 + ('angular' in extra ? 25 : 0) + ('context' in extra ? 35 : 0);
+  const linear = ('linearRbfCount' in extra && extra.linearRbfCount) || 0;
+  const E = 65 + linear + ('angular' in extra ? 25 : 0) + ('context' in extra ? 35 : 0);
   assert.equal(a.edgeFeatureSize, E);
   assert.deepEqual(Array.from(a.mask), Array.from(b.mask));
   assert.deepEqual(Array.from(a.nodes), Array.from(b.nodes));
@@ -109,8 +110,9 @@ for (const extra of [{}, { angular: true }, { angular: true, context: true }] as
   assert.ok(maxDiff < 1e-6, `edge features differ by ${maxDiff}`);
   // The extra blocks are really filled (the synthetic neighbours have directions).
   const blocks: [number, number][] = [];
-  if ('angular' in extra) blocks.push([65, 90]);
-  if ('context' in extra) blocks.push([90, 125]);
+  if (linear) blocks.push([65, 65 + linear]);
+  if ('angular' in extra) blocks.push([65 + linear, 90 + linear]);
+  if ('context' in extra) blocks.push([90 + linear, 125 + linear]);
   for (const [from, to] of blocks) {
     let sum = 0;
     for (let e = 0; e < a.edges.length / E; e++) for (let q = from; q < to; q++) sum += a.edges[e * E + q];
@@ -164,14 +166,14 @@ test('a tiny GNN on a synthetic set: loss falls at least 1.5× within 150 steps 
   adapter.dispose();
 });
 
-test('checkpoint → resume continues exactly like an uninterrupted run', () =>
+for (const extra of [{}, { positionNoise: 0.03, slopeWeight: 2 }]) test(`checkpoint → resume continues exactly like an uninterrupted run ${JSON.stringify(extra)}`, () =>
   withRunDir('xl-train-', async ({ tf, set, cfg, dir }) => {
     const full = new GnnAdapter(tf, cfg, set, 9);
-    await train(options(tf, full, set));
+    await train(options(tf, full, set, extra));
     const reference = full.getWeights();
     // Interrupted after 5 steps (mid-epoch: 28 train samples / 8 = 4 steps per epoch), then resumed in a fresh model.
     const a = new GnnAdapter(tf, cfg, set, 9);
-    const first = await train(options(tf, a, set, { checkpointDir: path.join(dir, 'ck'), bestWeightsFile: path.join(dir, 'best.bin'), maxSteps: 5 }));
+    const first = await train(options(tf, a, set, { ...extra, checkpointDir: path.join(dir, 'ck'), bestWeightsFile: path.join(dir, 'best.bin'), maxSteps: 5 }));
     assert.equal(first.status, 'step-limit');
     const st = readCheckpointState(path.join(dir, 'ck'));
     assert.equal(st.globalStep, 5);
@@ -179,7 +181,7 @@ test('checkpoint → resume continues exactly like an uninterrupted run', () =>
     assert.equal(st.batchInEpoch, 1);
     a.dispose();
     const b = new GnnAdapter(tf, cfg, set, 1234);
-    const second = await train(options(tf, b, set, { checkpointDir: path.join(dir, 'ck'), bestWeightsFile: path.join(dir, 'best.bin'), resume: true }));
+    const second = await train(options(tf, b, set, { ...extra, checkpointDir: path.join(dir, 'ck'), bestWeightsFile: path.join(dir, 'best.bin'), resume: true }));
     assert.equal(second.status, 'finished');
     assert.equal(second.state.globalStep, 3 * 4);
     const resumed = b.getWeights();

@@ -7,13 +7,13 @@ import { ANGULAR_FEATURE_SIZE, writeAngularFeatures } from './angular';
 import { CONTEXT_FEATURE_SIZE, writeContextFeatures } from './context';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
-import { gaussianRbf } from './rbf';
+import { gaussianRbf, linearGaussianRbf } from './rbf';
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions, type Neighbour } from './types';
 
 const NO_RANGE: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function edgeFeatureSize(options: GraphOptions): number {
-  return 1 + options.rbfCount + (options.angular ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
+  return 1 + options.rbfCount + (options.linearRbfCount ?? 0) + (options.angular ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
 }
 
 /** Length of the absorber descriptor (0 when the options ask for none). */
@@ -24,7 +24,7 @@ export function descriptorSize(options: GraphOptions): number {
 /** Whether two option sets featurise graphs identically. */
 export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
   return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
-    && !!a.context === !!b.context
+    && !!a.context === !!b.context && (a.linearRbfCount ?? 0) === (b.linearRbfCount ?? 0)
     && sameWacsfOptions(a.descriptor, b.descriptor);
 }
 
@@ -51,9 +51,10 @@ export function writeEdgeFeatures(
     out[at] = distances[k];
     gaussianRbf(distances[k], options.rbfCount, options.cutoff, rbf);
     out.set(rbf, at + 1);
+    if (options.linearRbfCount) linearGaussianRbf(distances[k], options.linearRbfCount, options.cutoff, out, at + 1 + options.rbfCount);
   }
   if (!vectors || count === 0) return;
-  let at = offset + 1 + options.rbfCount;
+  let at = offset + 1 + options.rbfCount + (options.linearRbfCount ?? 0);
   if (options.angular) {
     writeAngularFeatures(vectors, count, options.cutoff, out, at, E);
     at += ANGULAR_FEATURE_SIZE;

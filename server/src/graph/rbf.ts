@@ -34,3 +34,18 @@ export function gaussianRbf(r: number, count: number, cutoff: number, out?: Floa
   if (out) for (let k = 0; k < count; k++) out[k] = values[k];
   return values;
 }
+
+/**
+ * Gaussians evenly spaced in r itself: centres r_k = r_cut·k/(count − 1), each one spacing wide, times
+ * φ(r). The exp(−r) basis above is fine at bonding distances but its spacing grows as e^r (0.1 Å at
+ * 2 Å, 0.3 Å at 3 Å, 0.8 Å at 4 Å), so the second and third shells, which shape the XANES above the
+ * edge, would otherwise be seen only through one raw distance.
+ */
+export function linearGaussianRbf(r: number, count: number, cutoff: number, out: Float32Array | number[], offset = 0): void {
+  const phi = smoothCutoff(r, cutoff);
+  const step = count > 1 ? cutoff / (count - 1) : cutoff;
+  for (let k = 0; k < count; k++) {
+    const x = (r - k * step) / step;
+    out[offset + k] = phi * Math.exp(-x * x);
+  }
+}

@@ -10,6 +10,8 @@ export interface GraphOptions {
   cutoff: number;
   /** Number of Gaussian radial basis functions (paper: 64). */
   rbfCount: number;
+  /** Extra Gaussians evenly spaced in r (graph/rbf.ts linearGaussianRbf) after the RBFs; absent = 0 (paper 000). */
+  linearRbfCount?: number;
   /** Angular edge features (graph/angular.ts) after the RBFs; absent = false (paper 000). */
   angular?: boolean;
   /** Neighbour-context edge features (graph/context.ts) after the angular ones; absent = false. */

@@ -1,6 +1,7 @@
 // What the trainer needs from a model, so the GNN and the wACSF+MLP baseline share one loop.
 import type { Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { NamedWeight } from '../model/network';
+import type { PositionNoise } from './augment';
 
 export interface ModelAdapter {
   readonly kind: 'gnn' | 'mlp';
@@ -10,9 +11,10 @@ export interface ModelAdapter {
   variables(): Variable[];
   /**
    * Outputs (normalised units) per head for samples `indices` of the adapter's dataset. Call
-   * inside tf.tidy: intermediates are not freed here.
+   * inside tf.tidy: intermediates are not freed here. `noise` displaces neighbours while training
+   * (models without positions ignore it).
    */
-  forward(indices: readonly number[], training: boolean): Tensor2D[];
+  forward(indices: readonly number[], training: boolean, noise?: PositionNoise): Tensor2D[];
   /** Every parameter, including non-trainable state such as batch-norm statistics. */
   getWeights(): NamedWeight[];
   setWeights(weights: NamedWeight[]): void;

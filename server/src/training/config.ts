@@ -44,6 +44,7 @@ export interface TrainConfig {
     attentionHeads: number;
     dense: number[];
     dropout: number;
+    linearRbf?: number;
     angular?: boolean;
     context?: boolean;
     attention?: 'tanh' | 'cosine';
@@ -52,6 +53,8 @@ export interface TrainConfig {
     [extra: string]: unknown;
   };
   loss: 'L1' | 'MSE';
+  slopeLoss?: number;
+  augment?: { positionNoise?: number };
   optimizer: { name: 'adam' | 'adamw'; learningRate: number; weightDecay: number };
   schedule: ScheduleConfig;
   epochs: number;

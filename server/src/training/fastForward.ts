@@ -9,10 +9,11 @@ import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
 import type { TensorizedSet } from '../data/tensorize';
 import { edgeFeatureSize } from '../graph/build';
 import { sampleDescriptors, writeSampleEdges } from './gnnInputs';
+import type { PositionNoise } from './augment';
 
 export type { FactoredBatch };
 
-export function factoredBatch(set: TensorizedSet, indices: readonly number[]): FactoredBatch {
+export function factoredBatch(set: TensorizedSet, indices: readonly number[], noise?: PositionNoise): FactoredBatch {
   const o = set.graphOptions;
   const n = o.maxNeighbours;
   const N = set.maxNeighbours;
@@ -35,7 +36,7 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[]): F
   const neighbourMask = new Float32Array(B * n);
   indices.forEach((s, b) => {
     absorberNodes.set(electronFeatures(set.absorberZ[s]), b * NODE_FEATURE_SIZE);
-    writeSampleEdges(set, s, edges, b * n * E).forEach((z, k) => {
+    writeSampleEdges(set, s, edges, b * n * E, noise).forEach((z, k) => {
       if (z === 0) return;
       const u = slot.get(z) as number;
       oneHot[(b * n + k) * U + u] = 1;

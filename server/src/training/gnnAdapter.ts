@@ -8,6 +8,7 @@ import type { ModelAdapter } from './adapter';
 import { factoredBatch, fastTrainingForward } from './fastForward';
 import { gnnBatch } from './gnnInputs';
 import { matMulFor } from '../model/matmul';
+import type { PositionNoise } from './augment';
 
 export class GnnAdapter implements ModelAdapter {
   readonly kind = 'gnn' as const;
@@ -23,10 +24,11 @@ export class GnnAdapter implements ModelAdapter {
     return this.net.trainableVariables();
   }
 
-  forward(indices: readonly number[], training: boolean): Tensor2D[] {
+  forward(indices: readonly number[], training: boolean, noise?: PositionNoise): Tensor2D[] {
     // Training uses the equivalent factorised pass (fastForward.ts); evaluation and inference
     // use the network's own forward, so reported metrics are those of the shipped code path.
-    if (training && this.fast) return fastTrainingForward(this.net, factoredBatch(this.set, indices), matMulFor(this.tf, true));
+    if (training && this.fast) return fastTrainingForward(this.net, factoredBatch(this.set, indices, noise), matMulFor(this.tf, true));
+    if (noise) throw new Error('position noise needs the factored training pass');
     const inputs = this.net.inputsFromBatch(gnnBatch(this.set, indices));
     return this.net.forward(inputs, { training }).outputs;
   }

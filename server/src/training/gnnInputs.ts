@@ -3,13 +3,15 @@
 import { edgeFeatureSize, writeEdgeFeatures, type GraphBatch } from '../graph/build';
 import { electronFeatures, NODE_FEATURE_SIZE } from '../graph/features';
 import type { TensorizedSet } from '../data/tensorize';
+import { jitterNeighbours, type PositionNoise } from './augment';
 
 /**
  * Writes the edge features of every neighbour slot of sample s at edges[offset…] (distance, RBFs,
  * angular and neighbour-context features when the set's graph options ask for them; a virtual atom at the cutoff for
- * padding, whose RBFs vanish). Returns the neighbours' Z (0 = padding), one per slot.
+ * padding, whose RBFs vanish). Returns the neighbours' Z (0 = padding), one per slot. With `noise`
+ * (training only) the neighbours are displaced first (augment.ts).
  */
-export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number): number[] {
+export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number, noise?: PositionNoise): number[] {
   const o = set.graphOptions;
   const N = set.maxNeighbours;
   // Real neighbours come first in the cache (tensorize writes them in order, 0 = padding).
@@ -17,7 +19,13 @@ export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Ar
   const firstPadding = zs.indexOf(0);
   const real = firstPadding < 0 ? zs.length : firstPadding;
   const vectors = set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3);
-  writeEdgeFeatures(o, set.neighbourDistance.subarray(s * N, s * N + real), real, vectors, zs, edges, offset);
+  const distances = set.neighbourDistance.subarray(s * N, s * N + real);
+  if (noise) {
+    const moved = jitterNeighbours(distances, vectors, real, noise);
+    writeEdgeFeatures(o, moved.distances, real, moved.vectors, zs, edges, offset);
+  } else {
+    writeEdgeFeatures(o, distances, real, vectors, zs, edges, offset);
+  }
   return zs;
 }
 

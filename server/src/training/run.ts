@@ -116,6 +116,8 @@ function trainOne(o: RunOptions, ctx: RunContext, adapter: ModelAdapter, dir: st
   return train({
     tf: o.tf, adapter, set: ctx.set, train: ctx.split.train, val: ctx.split.val, normalisation: ctx.norm, headOfDomain: ctx.headOfDomain,
     loss: cfg.loss,
+    ...(cfg.slopeLoss && !isBaseline ? { slopeWeight: cfg.slopeLoss } : {}),
+    ...(cfg.augment?.positionNoise && !isBaseline ? { positionNoise: cfg.augment.positionNoise } : {}),
     learningRate: isBaseline ? cfg.baseline.learningRate : cfg.optimizer.learningRate,
     weightDecay: cfg.optimizer.weightDecay, decoupledWeightDecay: cfg.optimizer.name === 'adamw',
     clipNorm: typeof cfg.model.clipNorm === 'number' ? cfg.model.clipNorm : 5,

@@ -74,6 +74,7 @@ export const TRAIN_CONFIG_SCHEMA = {
         attentionHeads: { type: 'integer', minimum: 1, default: 3 },
         dense: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [256, 256] },
         dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'dropout rate after each dense layer while training' },
+        linearRbf: { type: 'integer', minimum: 1, maximum: 256, description: 'extra edge Gaussians evenly spaced in r over [0, cutoff] (server/src/graph/rbf.ts; absent = none)' },
         angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
         context: { type: 'boolean', description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts; absent = false)' },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
@@ -82,6 +83,14 @@ export const TRAIN_CONFIG_SCHEMA = {
       },
     },
     loss: { enum: ['L1', 'MSE'], default: 'L1' },
+    slopeLoss: { type: 'number', minimum: 0, description: 'weight of a loss term on differences between neighbouring energy points, the line shape (GNN only; absent = 0)' },
+    augment: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        positionNoise: { type: 'number', minimum: 0, maximum: 0.5, description: 'σ in Å of a Gaussian displacement of every neighbour, drawn anew each training step (GNN only; absent = 0)' },
+      },
+    },
     optimizer: {
       type: 'object',
       additionalProperties: false,

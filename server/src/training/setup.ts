@@ -83,6 +83,7 @@ export function graphOptionsOf(cfg: TrainConfig): GraphOptions {
   const m = cfg.model;
   return {
     maxNeighbours: m.maxNeighbours, cutoff: m.cutoff, rbfCount: m.rbfCount,
+    ...(m.linearRbf ? { linearRbfCount: m.linearRbf } : {}),
     ...(m.angular ? { angular: true } : {}),
     ...(m.context ? { context: true } : {}),
     ...(m.descriptor === 'wacsf' ? { descriptor: wacsfOptionsOf(cfg) } : {}),

@@ -12,6 +12,7 @@ import {
   hasCheckpoint, loadCheckpoint, loadWeightsFile, saveCheckpoint, saveWeightsFile, splitMoments, type EpochRecord, type TrainState,
 } from './checkpoint';
 import { maskedLoss, type LossKind } from './loss';
+import { positionNoise, type PositionNoise } from './augment';
 import type { DomainMetrics } from './metrics';
 import { Adam } from './optimizer';
 import { metricsOf, predictSamples, selectionScore } from './predict';
@@ -45,6 +46,10 @@ export interface TrainerOptions {
   /** Output head of each domain. */
   headOfDomain: readonly number[];
   loss: LossKind;
+  /** Weight of the slope term of the loss (loss.ts); absent = 0. */
+  slopeWeight?: number;
+  /** σ (Å) of the neighbour displacements drawn every step (augment.ts); absent = 0. */
+  positionNoise?: number;
   learningRate: number;
   weightDecay?: number;
   decoupledWeightDecay?: boolean;
@@ -92,7 +97,10 @@ function freshState(fingerprint: string): TrainState {
 }
 
 /** One optimisation step on the given samples; returns the batch loss. */
-export function trainStep(o: Pick<TrainerOptions, 'tf' | 'adapter' | 'set' | 'normalisation' | 'headOfDomain' | 'loss'>, opt: Adam, batch: readonly number[], lr: number): number {
+export function trainStep(
+  o: Pick<TrainerOptions, 'tf' | 'adapter' | 'set' | 'normalisation' | 'headOfDomain' | 'loss' | 'slopeWeight'>, opt: Adam, batch: readonly number[], lr: number,
+  noise?: PositionNoise,
+): number {
   const { tf, adapter, set } = o;
   const heads = batchTargets(set, batch, o.normalisation, o.headOfDomain, adapter.headSizes);
   const vars = adapter.variables();
@@ -100,7 +108,7 @@ export function trainStep(o: Pick<TrainerOptions, 'tf' | 'adapter' | 'set' | 'no
     const B = batch.length;
     const t = heads.map((h) => tf.tensor2d(h.values, [B, h.size]));
     const w = heads.map((h) => tf.tensor2d(h.weights, [B, h.size]));
-    const { value, grads } = tf.variableGrads(() => maskedLoss(tf, adapter.forward(batch, true), t as Tensor2D[], w as Tensor2D[], o.loss), vars);
+    const { value, grads } = tf.variableGrads(() => maskedLoss(tf, adapter.forward(batch, true, noise), t as Tensor2D[], w as Tensor2D[], o.loss, o.slopeWeight ?? 0), vars);
     opt.apply(vars.map((v) => grads[v.name] as Tensor), lr);
     return value.dataSync()[0];
   });
@@ -182,7 +190,7 @@ export async function train(o: TrainerOptions): Promise<TrainResult> {
       const t = (state.epoch + state.batchInEpoch / batches.length);
       const lr = learningRateAt(o.learningRate, o.schedule, t, o.epochs, state.plateau);
       const t0 = performance.now();
-      const loss = trainStep(o, opt, batch, lr);
+      const loss = trainStep(o, opt, batch, lr, positionNoise(o.positionNoise ?? 0, o.seed, state.globalStep));
       await new Promise<void>((resolve) => setImmediate(resolve));
       const dt = (performance.now() - t0) / 1000;
       if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at epoch ${state.epoch + 1}, step ${state.batchInEpoch + 1}; lower the learning rate`);
