@@ -2,6 +2,8 @@
 // Gaussian (σ Å per Cartesian component), so the network cannot key on exact distances of the few
 // thousand training sites. The labels stay those of the unperturbed site: σ must stay well below
 // the distance changes that visibly change a spectrum (≈ 0.05 Å shifts the Cu K XANES by MAE ≈ 0.015).
+// Only the edge features move: the cached absorber descriptor (wACSF) keeps the unperturbed site,
+// because it covers every atom within its cutoff and the cache keeps only the nearest neighbours.
 import { SeededRng } from '../random';
 
 export interface PositionNoise {

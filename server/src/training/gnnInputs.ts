@@ -20,12 +20,8 @@ export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Ar
   const real = firstPadding < 0 ? zs.length : firstPadding;
   const vectors = set.neighbourVector.subarray(s * N * 3, (s * N + real) * 3);
   const distances = set.neighbourDistance.subarray(s * N, s * N + real);
-  if (noise) {
-    const moved = jitterNeighbours(distances, vectors, real, noise);
-    writeEdgeFeatures(o, moved.distances, real, moved.vectors, zs, edges, offset);
-  } else {
-    writeEdgeFeatures(o, distances, real, vectors, zs, edges, offset);
-  }
+  const at = noise ? jitterNeighbours(distances, vectors, real, noise) : { distances, vectors };
+  writeEdgeFeatures(o, at.distances, real, at.vectors, zs, edges, offset);
   return zs;
 }
 
