@@ -29,6 +29,9 @@ export interface ShiftFit {
  * points whose source energy stays inside the grid; a shift that keeps fewer than half of them is
  * skipped, so that no shift wins by discarding the hard part of a spectrum. Shifts are tried by
  * increasing |shift|, so of equally good shifts the smallest wins (shift 0 for a perfect prediction).
+ * Not server/src/spectrum/align.ts findBestShift: that one aligns a measurement to a prediction by
+ * resampling both onto a common grid and refining between grid steps, while here the error must be
+ * the model's scored MAE, on exactly the reference's scored points.
  */
 export function bestRigidShift(energies: readonly number[], s: ScoredSpectrum, maxShift = 4, step = 0.1): ShiftFit {
   const pred = Array.from(s.pred);

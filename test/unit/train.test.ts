@@ -193,6 +193,24 @@ for (const extra of [{}, { positionNoise: 0.03, slopeWeight: 2 }]) test(`checkpo
     b.dispose();
   }));
 
+test('the trainer applies position noise and the slope term: each changes the trained weights, the same settings do not', () =>
+  withRunDir('xl-extra-', async ({ tf, set, cfg }) => {
+    const trained = async (extra: Partial<TrainerOptions>): Promise<number[]> => {
+      const a = new GnnAdapter(tf, cfg, set, 9);
+      await train(options(tf, a, set, extra));
+      const w = a.getWeights().flatMap((x) => Array.from(x.data));
+      a.dispose();
+      return w;
+    };
+    const maxDiff = (x: number[], y: number[]): number => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+    const plain = await trained({});
+    assert.equal(maxDiff(plain, await trained({})), 0, 'training is deterministic');
+    const noisy = await trained({ positionNoise: 0.03 });
+    assert.ok(maxDiff(plain, noisy) > 1e-4, 'position noise reached the batches');
+    assert.equal(maxDiff(noisy, await trained({ positionNoise: 0.03 })), 0, 'the noise depends only on seed and step');
+    assert.ok(maxDiff(plain, await trained({ slopeWeight: 2 })) > 1e-4, 'the slope term reached the loss');
+  }));
+
 test('cancellation stops after the current step and leaves a resumable checkpoint', () =>
   withRunDir('xl-cancel-', async ({ tf, set, cfg, dir }) => {
     const signal = { aborted: false };
