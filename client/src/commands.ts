@@ -11,6 +11,7 @@ import {
   SitesRequest,
 } from '../../server/src/lsp_ext';
 import type { XanesContext } from './context';
+import { cancelSensitivity, requestSensitivity } from './sensitivity';
 import { SHOW_OUTPUT_COMMAND } from './statusBar';
 
 export const PREDICT_SITE = 'xanes.predictSite';
@@ -62,11 +63,15 @@ export async function predictSite(ctx: XanesContext, uri?: string, block?: numbe
       if (!site) return undefined;
       params = { uri: docUri.toString(), block: site.block, siteIndex: site.siteIndex };
     }
+    // An older sensitivity job of this document must not hold up the new spectrum.
+    cancelSensitivity(params.uri);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Predicting K-edge XANES…' },
       () => ctx.client.sendRequest(PredictRequest, params),
     );
     ctx.results.showSite(result);
+    // After the spectrum is on screen, never before: the lens click does not wait for it.
+    requestSensitivity(ctx, result);
     return result;
   } catch (err) {
     return report(ctx, 'Predict K-edge XANES', err);
@@ -76,11 +81,14 @@ export async function predictSite(ctx: XanesContext, uri?: string, block?: numbe
 export async function predictAll(ctx: XanesContext, uri?: string, block?: number): Promise<PredictAllResult | undefined> {
   try {
     const docUri = typeof uri === 'string' ? uri : activeStructureUri().toString();
+    cancelSensitivity(docUri);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Predicting K-edge XANES for all sites…' },
       () => ctx.client.sendRequest(PredictAllRequest, { uri: docUri, block: typeof block === 'number' ? block : 0 }),
     );
     ctx.results.showAll(result);
+    // The decorations show the first site: its sensitivity follows.
+    if (result.results.length > 0) requestSensitivity(ctx, result.results[0]);
     return result;
   } catch (err) {
     return report(ctx, 'Predict all sites', err);

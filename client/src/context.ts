@@ -2,13 +2,16 @@
 // with the extension.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PredictAllResult, PredictResult, ServerStatus } from '../../server/src/lsp_ext';
+import type { PredictAllResult, PredictResult, SensitivityResult, ServerStatus } from '../../server/src/lsp_ext';
 import type { DecorationState } from './decorations';
+import type { SensitivityState } from './decorations/sensitivity';
 
 /** Where prediction results go: the spectrum panel and attention decorations, or a text log. */
 export interface ResultSink {
   showSite(result: PredictResult): void;
   showAll(result: PredictAllResult): void;
+  /** Neighbour sensitivity of a prediction already shown (it arrives after the spectrum). */
+  showSensitivity(prediction: PredictResult, state: SensitivityState): void;
 }
 
 export interface XanesContext {
@@ -28,4 +31,6 @@ export interface XanesApi {
   statusBarText(): string;
   /** Attention decorations currently painted on the editors of a document. */
   attentionDecorations(uri: string): DecorationState;
+  /** Neighbour sensitivity shown for a document's prediction, once it has arrived. */
+  sensitivity(uri: string): SensitivityResult | undefined;
 }

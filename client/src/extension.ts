@@ -37,6 +37,7 @@ export function activate(extension: vscode.ExtensionContext): XanesApi {
     status: () => ctx.status,
     statusBarText: () => statusBar.item.text,
     attentionDecorations: (uri) => results.decorations.state(uri),
+    sensitivity: (uri) => results.decorations.sensitivity(uri),
   };
 }
 

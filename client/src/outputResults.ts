@@ -1,8 +1,9 @@
 // Prediction results as text in the "XANES Lens" output channel, next to the panel: a record
 // of what was predicted with which model, and readable without the webview.
 import type * as vscode from 'vscode';
-import type { PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
+import type { PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
 import type { ResultSink } from './context';
+import { formatDelta } from './decorations/sensitivity';
 
 export function formatResult(r: PredictResult): string {
   const lines = [
@@ -19,6 +20,14 @@ export function formatResult(r: PredictResult): string {
   return lines.join('\n');
 }
 
+/** The most sensitive neighbours, one line (the full list is in the hover). */
+export function formatSensitivity(s: SensitivityResult): string {
+  if (s.neighbours.length === 0) return `${s.label} sensitivity: ${s.note ?? 'no neighbours'}`;
+  const top = [...s.neighbours].sort((a, b) => a.order - b.order).slice(0, 5);
+  return `${s.label} sensitivity (occlusion, ${s.neighbours.length} neighbours, mean |Δμ|, ${s.timingMs.toFixed(0)} ms): ` +
+    top.map((n) => `#${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(2)} Å ${formatDelta(n.sensitivity)}`).join('; ');
+}
+
 export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {
   return {
     showSite(r) {
@@ -27,6 +36,10 @@ export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {
     showAll(all: PredictAllResult) {
       for (const r of all.results) output.appendLine(formatResult(r));
       for (const f of all.failures) output.appendLine(`${f.label} (${f.element}): ${f.message}`);
+    },
+    showSensitivity(prediction, state) {
+      if (state.status === 'ready') output.appendLine(formatSensitivity(state.result));
+      else if (state.status === 'failed') output.appendLine(`${prediction.label} sensitivity failed: ${state.message}`);
     },
   };
 }

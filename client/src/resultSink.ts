@@ -1,5 +1,6 @@
 // Prediction results go to the spectrum panel, the attention decorations on the structure
-// file, and a one-paragraph log in the output channel.
+// file, and a one-paragraph log in the output channel; neighbour sensitivity, which follows
+// each prediction, to the decorations and the log.
 import type * as vscode from 'vscode';
 import { type AttentionDecorationsApi, registerAttentionDecorations } from './decorations';
 import type { ResultSink } from './context';
@@ -26,6 +27,10 @@ export function createResultSink(
       panel.show(all.results, { uri: all.results[0].uri });
       // Attention of one absorber at a time: the first site's neighbours.
       decorations.apply(all.results[0]);
+    },
+    showSensitivity(prediction, state) {
+      log.showSensitivity(prediction, state);
+      decorations.setSensitivity(prediction, state);
     },
   };
 }

@@ -19,7 +19,8 @@ export interface PredictParams extends SiteRef {
   domain?: string;
 }
 
-export interface NeighbourAttention {
+/** One neighbour of the absorber graph: which atom it is and where its row is. */
+export interface NeighbourRef {
   /** 1-based rank by distance among the absorber's neighbours. */
   rank: number;
   element: string;
@@ -29,6 +30,9 @@ export interface NeighbourAttention {
   image: Vec3;
   /** Source row of the neighbour (several neighbours may share one row). */
   range: TextRange;
+}
+
+export interface NeighbourAttention extends NeighbourRef {
   virtual: boolean;
   /** Attention score per head (softmax over the absorber's real neighbours). */
   scores: number[];
@@ -57,6 +61,34 @@ export interface PredictResult extends SiteRef {
   std?: number[];
   heads: number;
   neighbours: NeighbourAttention[];
+  model: { name: string; version: string; path: string };
+  backend: string;
+  timingMs: number;
+}
+
+/** xanes/sensitivity: the same site, model and domain as a PredictParams. */
+export type SensitivityParams = PredictParams;
+
+/** How much one neighbour shapes the prediction: the spectrum again without that atom. Its rank is the prediction's NeighbourAttention.rank. */
+export interface NeighbourSensitivity extends NeighbourRef {
+  /** Mean over the domain's energy grid of |μ_full − μ_without this atom| (ensemble mean, μ units); ≥ 0. */
+  sensitivity: number;
+  /** 1-based rank by sensitivity among the real neighbours, largest first. */
+  order: number;
+}
+
+export interface SensitivityResult extends SiteRef {
+  label: string;
+  element: string;
+  domain: PredictionDomain;
+  /** One entry per real neighbour of the absorber graph, in distance order (virtual slots omitted). */
+  neighbours: NeighbourSensitivity[];
+  /** Points of the energy grid the mean runs over. */
+  gridPoints: number;
+  /** How the occluded graphs were built (what was recomputed); for hovers and logs. */
+  method: string;
+  /** Why the list is empty (no neighbours within the cutoff), when it is. */
+  note?: string;
   model: { name: string; version: string; path: string };
   backend: string;
   timingMs: number;
@@ -99,6 +131,8 @@ export interface ServerStatus {
 
 export const PredictRequest = new RequestType<PredictParams, PredictResult, void>('xanes/predict');
 export const PredictAllRequest = new RequestType<PredictAllParams, PredictAllResult, void>('xanes/predictAll');
+/** Neighbour sensitivity by occlusion; the client asks after the spectrum is shown, never before. */
+export const SensitivityRequest = new RequestType<SensitivityParams, SensitivityResult, void>('xanes/sensitivity');
 export const SitesRequest = new RequestType<SitesParams, AbsorbingSiteInfo[], void>('xanes/sites');
 export const StatusNotification = new NotificationType<ServerStatus>('xanes/status');
 

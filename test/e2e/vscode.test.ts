@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
 
 /** it() blocks in test/e2e/suite/extension.e2e.ts; a silently skipped test must fail here. */
-const EXPECTED_E2E_TESTS = 16;
+const EXPECTED_E2E_TESTS = 17;
 
 test('extension suite passes inside a real VS Code; in the UI a lens click opens the panel, decorates and hovers attention', { timeout: 400_000 }, async () => {
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts/e2e/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

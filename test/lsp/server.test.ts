@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { AbsorbingSiteInfo, PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
+import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
@@ -121,6 +121,14 @@ test('xanes/predict without a model is a clear error; bad sites are rejected', a
     server.connection.sendRequest('xanes/predict', { uri, block: 5, siteIndex: 0 }),
     (err: { code: number }) => err.code === XanesErrorCodes.NoSuchSite,
   );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/sensitivity', { uri, block: 0, siteIndex: sites[0].siteIndex }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoModel && /No XANES model is installed/.test(err.message),
+  );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/sensitivity', { uri, block: 0, siteIndex: 999 }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchSite && /Site 999 does not exist/.test(err.message),
+  );
   const empty: PredictAllResult | null = await server.connection
     .sendRequest<PredictAllResult>('xanes/predictAll', { uri: (await server.open('fe-water.xyz')).uri, block: 0 })
     .catch(() => null);
@@ -191,6 +199,40 @@ test('shipped model: Ti (edge-relative grid) is placed at the tabulated K edge a
     assert.equal(c.domain.id, 'Cu-K-FEFF');
     assert.equal(c.energyNote, undefined);
     assert.ok(c.energies[0] > 8900 && c.energies[0] < 9000, `Cu grid starts at ${c.energies[0]}`);
+  } finally {
+    await shipped.close();
+  }
+});
+
+test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per neighbour of the prediction; a lone atom gives none', async () => {
+  const shipped = await startServer({ absorbingElements: ['Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
+  try {
+    const cu = await shipped.open('tenorite.cif');
+    const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: cu.uri });
+    const params = { uri: cu.uri, block: 0, siteIndex: site.siteIndex };
+    const p = await shipped.connection.sendRequest<PredictResult>('xanes/predict', params);
+    const s = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { ...params, modelPath: p.model.path, domain: p.domain.id });
+    const real = p.neighbours.filter((n) => !n.virtual);
+    // maxNeighbours comes from the model (20 for v5, 40 for a wider model): never assumed here.
+    assert.ok(real.length > 0);
+    assert.equal(s.neighbours.length, real.length);
+    assert.deepEqual(s.neighbours.map((n) => n.rank), real.map((n) => n.rank));
+    assert.deepEqual(s.neighbours.map((n) => n.distance), real.map((n) => n.distance));
+    assert.equal(s.domain.id, 'Cu-K-FEFF');
+    assert.equal(s.gridPoints, p.mu.length);
+    assert.deepEqual(s.model, p.model);
+    assert.ok(s.neighbours.every((n) => Number.isFinite(n.sensitivity) && n.sensitivity >= 0), JSON.stringify(s.neighbours.map((n) => n.sensitivity)));
+    assert.deepEqual(s.neighbours.map((n) => n.order).sort((a, b) => a - b), real.map((_, i) => i + 1));
+    // Tenorite's CuO4 plaquette: four O near 1.95 Å. The model must notice at least one going.
+    const shell = s.neighbours.filter((n) => n.element === 'O' && n.distance < 2.0);
+    assert.equal(shell.length, 4);
+    assert.ok(shell.some((n) => n.sensitivity > 1e-4), `first shell: ${shell.map((n) => n.sensitivity).join(', ')}`);
+    assert.match(s.method, /padding/);
+    // No neighbours within the cutoff: an empty answer that says why, not an error.
+    const lone = await shipped.open('untitled:lone-cu.xyz', '1\nlone atom\nCu 0 0 0\n', 'xyz');
+    const none = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { uri: lone.uri, block: 0, siteIndex: 0 });
+    assert.deepEqual(none.neighbours, []);
+    assert.match(none.note ?? '', /Cu1 has no neighbours within [\d.]+ Å/);
   } finally {
     await shipped.close();
   }

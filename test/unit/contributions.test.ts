@@ -127,3 +127,14 @@ test('.vscodeignore ships the model the extension loads (the newest) and no othe
   const included = lines.filter((l) => l.startsWith('!models/'));
   assert.deepEqual(included, [`!models/${path.basename(SHIPPED_MODEL)}/**`]);
 });
+
+test('xanes.highlightBy: "attention" or "sensitivity", default attention, read by the decorations; its command is contributed', () => {
+  const p = manifest.contributes.configuration.properties['xanes.highlightBy'];
+  assert.equal(p.type, 'string');
+  assert.deepEqual(p.enum, ['attention', 'sensitivity']);
+  assert.equal(p.default, 'attention');
+  const decorations = readFileSync(path.join(ROOT, 'client/src/decorations/index.ts'), 'utf8');
+  assert.match(decorations, /getConfiguration\('xanes'\)\.get<unknown>\('highlightBy', 'attention'\)/);
+  assert.match(decorations, /affectsConfiguration\('xanes\.highlightBy'\)/);
+  assert.ok(manifest.contributes.commands.some((c) => c.command === 'xanes.selectHighlight'));
+});

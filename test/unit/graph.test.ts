@@ -6,16 +6,11 @@ import { electronFeatures } from '../../server/src/graph/features';
 import { gaussianRbf } from '../../server/src/graph/rbf';
 import { DEFAULT_GRAPH_OPTIONS } from '../../server/src/graph/types';
 import { structureFromArrays } from '../../server/src/structure/build';
+import { ROCKSALT_A, rocksaltFeO } from '../fixtures/rocksalt';
 
-const a = 4.3;
+const a = ROCKSALT_A;
 // Rock salt FeO, conventional cell: Fe on fcc sites, O shifted by (½,0,0).
-const fcc = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
-const rocksalt = structureFromArrays({
-  name: 'FeO',
-  lattice: [[a, 0, 0], [0, a, 0], [0, 0, a]],
-  species: [...fcc.map(() => 'Fe'), ...fcc.map(() => 'O')],
-  frac: [...fcc, ...fcc.map(([x, y, z]) => [(x + 0.5) % 1, y, z])],
-});
+const rocksalt = rocksaltFeO();
 
 test('rock salt: 6 O, 12 Fe, then 2 of the 8 third-shell O (tie broken by site, then image)', () => {
   const g = buildAbsorberGraph(rocksalt, 0);

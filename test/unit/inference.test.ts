@@ -169,3 +169,32 @@ test('the real worker bundle predicts the same as the in-process predictor', asy
   await assert.rejects(s.predict(graphs, ['Zn-K-FEFF']), /does not predict 'Zn-K-FEFF'/);
   await s.dispose();
 });
+
+test('background jobs (sensitivity) wait behind every queued prediction; a foreground caller promotes a shared job', async () => {
+  const s = fakeService();
+  const g = randomGraphs(4, 3);
+  const first = s.predict([g[0]], ['a']);
+  const background = s.predict([g[1]], ['b'], undefined, { background: true });
+  const click = s.predict([g[2]], ['c']);
+  assert.equal((await first)[0].mu[0], 1);
+  assert.equal((await click)[0].mu[0], 2, 'the later lens click ran before the queued background job');
+  assert.equal((await background)[0].mu[0], 3);
+  // A foreground request identical to a queued background job joins it and lifts it to the front.
+  const busy = s.predict([g[0]], ['busy']);
+  const lifted = s.predict([g[3]], ['d'], undefined, { background: true });
+  const other = s.predict([g[1]], ['e'], undefined, { background: true });
+  const same = s.predict([g[3]], ['d']);
+  await busy;
+  assert.equal((await same)[0].mu[0], 5);
+  assert.equal((await lifted)[0].mu[0], 5);
+  assert.equal((await other)[0].mu[0], 6);
+  await s.dispose();
+});
+
+test('request keys see the absorber descriptor: graphs that differ only beyond the N nearest atoms do not share a job', () => {
+  const [g] = randomGraphs(1, 3);
+  const a = { ...g, descriptor: new Float32Array([1, 2, 3]) };
+  const b = { ...g, descriptor: new Float32Array([1, 2, 4]) };
+  assert.notEqual(requestKey([a], ['x']), requestKey([b], ['x']));
+  assert.equal(requestKey([a], ['x']), requestKey([{ ...a, descriptor: new Float32Array([1, 2, 3]) }], ['x']));
+});

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NeighbourAttention, PredictResult } from '../../server/src/lsp_ext';
-import { aggregateRows, hoverMarkdown, minMaxPerHead, parseHeadSetting } from '../../client/src/decorations/attention';
+import type { NeighbourAttention, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
+import { aggregateRows, aggregateRowsBy, hoverMarkdown, minMaxPerHead, parseHeadSetting } from '../../client/src/decorations/attention';
+import { byRank, formatDelta, parseHighlightSetting, sensitivityMatches } from '../../client/src/decorations/sensitivity';
 
 const row = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 30 } });
 function nb(rank: number, line: number, element: string, distance: number, scores: number[], virtual = false): NeighbourAttention {
@@ -50,4 +51,50 @@ test('head setting parsing and hover content', () => {
   assert.match(md, /\| 1 \| O O11 \| 1\.950 \| 0\.500 \| 0\.200 \| 0\.300 \| 1\.00 \| 0\.00 \| 0\.00 \|/);
   assert.match(hoverMarkdown(result, 10, 'mean') ?? '', /absorbing atom/);
   assert.equal(hoverMarkdown(result, 13, 'mean'), null);
+});
+
+// ---- neighbour sensitivity (occlusion) beside attention ----
+
+const sens: SensitivityResult = {
+  uri: result.uri, block: 0, siteIndex: 0, label: 'Fe1', element: 'Fe', domain: result.domain, gridPoints: 2,
+  method: 'each neighbour removed alone', model: result.model, backend: 'cpu', timingMs: 5,
+  neighbours: [
+    { rank: 1, element: 'O', label: 'O11', distance: 1.95, siteIndex: 11, image: [0, 0, 0], range: row(11), sensitivity: 0.012, order: 2 },
+    { rank: 2, element: 'O', label: 'O11', distance: 1.98, siteIndex: 11, image: [0, 0, 0], range: row(11), sensitivity: 0.0005, order: 3 },
+    { rank: 3, element: 'Ti', label: 'Ti12', distance: 3.0, siteIndex: 12, image: [0, 0, 0], range: row(12), sensitivity: 0.03, order: 1 },
+  ],
+};
+
+test('sensitivity rows sum their neighbours like attention rows', () => {
+  const ranks = byRank(sens);
+  const rows = aggregateRowsBy(result, (n) => ranks.get(n.rank)?.sensitivity ?? 0);
+  assert.deepEqual(rows.map((r) => r.line), [11, 12]);
+  assert.ok(Math.abs(rows[0].value - 0.0125) < 1e-12);
+  assert.ok(Math.abs(rows[1].value - 0.03) < 1e-12);
+  assert.equal(rows[1].intensity, 1);
+  assert.ok(Math.abs(rows[0].intensity - 0.0125 / 0.03) < 1e-12);
+});
+
+test('the hover tells what removing a row\'s atom does to μ, with per-atom values and ranks', () => {
+  const one = hoverMarkdown(result, 12, 'mean', { status: 'ready', result: sens }) ?? '';
+  assert.match(one, /removing this atom changes μ by \*\*0\.0300\*\* \(mean \|Δμ\| over the 2-point Fe-K grid; rank 1 of 3\)/);
+  assert.match(one, /\| 3 \| Ti Ti12 \| 3\.000 \| 0\.200 \| 0\.600 \| 0\.400 \| 0\.00 \| 1\.00 \| 1\.00 \| 0\.0300 \(1\) \|/);
+  const two = hoverMarkdown(result, 11, 'mean', { status: 'ready', result: sens }) ?? '';
+  assert.match(two, /removing one of this row's 2 atoms changes μ by 5\.0e-4–0\.0120 .*ranks 2–3 of 3\); \*\*Σ 0\.0125\*\* summed over the row like attention/);
+  assert.match(two, /\| 2 \| O O11 \| 1\.980 \|.*\| 5\.0e-4 \(3\) \|/);
+  assert.match(hoverMarkdown(result, 11, 'mean', { status: 'pending' }) ?? '', /Sensitivity \(occlusion\): computing…/);
+  assert.match(hoverMarkdown(result, 11, 'mean', { status: 'failed', message: 'model gone' }) ?? '', /unavailable: model gone/);
+  // Without sensitivity the attention hover is what it was.
+  assert.doesNotMatch(hoverMarkdown(result, 11, 'mean') ?? '', /Sensitivity|Δμ/);
+});
+
+test('sensitivity belongs to one prediction; the setting falls back to attention', () => {
+  assert.equal(sensitivityMatches(result, sens), true);
+  assert.equal(sensitivityMatches(result, { ...sens, siteIndex: 1 }), false);
+  assert.equal(sensitivityMatches(result, { ...sens, domain: { ...sens.domain, id: 'Fe-K-FDMNES' } }), false);
+  assert.equal(parseHighlightSetting('sensitivity'), 'sensitivity');
+  assert.equal(parseHighlightSetting('bogus'), 'attention');
+  assert.equal(formatDelta(0), '0.0000');
+  assert.equal(formatDelta(0.01234), '0.0123');
+  assert.equal(formatDelta(0.0000123), '1.2e-5');
 });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { structureFromArrays } from '../../server/src/structure/build';
+import { rocksaltFeO } from '../fixtures/rocksalt';
 import {
-  DEFAULT_WACSF_OPTIONS, cosineCutoff, radialParams, wacsfForSite, wacsfFromEnvironment, wacsfLength, type WacsfOptions,
+  DEFAULT_WACSF_OPTIONS, cosineCutoff, environmentOf, radialParams, wacsfForSite, wacsfFromEnvironment, wacsfLeaveOneOut, wacsfLength, type WacsfOptions,
 } from '../../server/src/baseline/wacsf';
 
 const close = (a: number, b: number, tol = 1e-6): void => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} ≠ ${b}`);
@@ -79,4 +80,26 @@ test('invariant to rotation and translation (molecule) and to the choice of cell
   // G1 counts the 6 Cl at 2.82 Å and 12 Na at 3.99 Å, 8 Cl at 4.88 Å, 6 Na at 5.64 Å
   const fc = (r: number): number => cosineCutoff(r, DEFAULT_WACSF_OPTIONS.cutoff);
   close(x[0], 6 * fc(2.82) + 12 * fc(2.82 * Math.SQRT2) + 8 * fc(2.82 * Math.sqrt(3)) + 6 * fc(5.64), 1e-5);
+});
+
+test('leave-one-out (occlusion) equals the descriptor recomputed without that atom; atoms beyond r_c are not counted', () => {
+  const rocksalt = rocksaltFeO();
+  // One atom just outside r_c: in the list, not in the sums.
+  const env = [...environmentOf(rocksalt, 0, 6), { Z: 8, rel: [6.01, 0, 0] as [number, number, number] }];
+  const leaveOut = wacsfLeaveOneOut(env);
+  assert.equal(leaveOut(env.length - 1), null);
+  const decoy = { Z: 26, rel: [0.3, 1.7, -0.9] as [number, number, number] };
+  for (const i of [0, 5, 6, 30, env.length - 2]) {
+    const fast = leaveOut(i);
+    assert.ok(fast);
+    const rest = env.filter((_, k) => k !== i);
+    // The float32 sums of wacsfFromEnvironment drift by ~1e-5 over the ~3000 G4 pairs here …
+    const slow = wacsfFromEnvironment(rest);
+    fast.forEach((v, q) => close(v, slow[q], 5e-5));
+    // … the float64 sums agree to rounding: the same environment plus a decoy, decoy taken out.
+    const reference = wacsfLeaveOneOut([...rest, decoy])(rest.length);
+    assert.ok(reference);
+    fast.forEach((v, q) => close(v, reference[q], 1e-6));
+    assert.ok(Math.abs(fast[0] - wacsfFromEnvironment(env)[0]) > 1e-3, 'G1 lost the atom');
+  }
 });

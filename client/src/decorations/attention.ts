@@ -4,6 +4,7 @@
 // sum is the share of attention that row's atoms received together.
 import type { NeighbourAttention, PredictResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
+import { byRank, formatDelta, sensitivitySentence, sensitivityStatusLine, type SensitivityState } from './sensitivity';
 
 /** 'mean' over heads, or a 1-based head number. */
 export type HeadSelection = 'mean' | number;
@@ -12,7 +13,7 @@ export interface RowAttention {
   line: number;
   range: TextRange;
   neighbours: NeighbourAttention[];
-  /** Summed attention of the row's neighbours for the selected head (or the head mean). */
+  /** Summed value of the row's neighbours: attention of the selected head (or the head mean), or sensitivity. */
   value: number;
   /** value / the largest row value: 0…1, drives the colour intensity. */
   intensity: number;
@@ -34,13 +35,18 @@ export function score(n: NeighbourAttention, head: HeadSelection): number {
 }
 
 export function aggregateRows(result: PredictResult, head: HeadSelection): RowAttention[] {
+  return aggregateRowsBy(result, (n) => score(n, head));
+}
+
+/** Rows of the real neighbours with `valueOf` summed per row; intensity relative to the largest row. */
+export function aggregateRowsBy(result: PredictResult, valueOf: (n: NeighbourAttention) => number): RowAttention[] {
   const rows = new Map<number, RowAttention>();
   for (const n of result.neighbours) {
     if (n.virtual) continue;
     const line = n.range.start.line;
     const row = rows.get(line) ?? { line, range: n.range, neighbours: [], value: 0, intensity: 0 };
     row.neighbours.push(n);
-    row.value += score(n, head);
+    row.value += valueOf(n);
     rows.set(line, row);
   }
   const list = [...rows.values()].sort((a, b) => a.line - b.line);
@@ -65,8 +71,11 @@ export function minMaxPerHead(result: PredictResult): Map<NeighbourAttention, nu
 
 const f3 = (x: number): string => x.toFixed(3);
 
-/** Markdown for a hover on a decorated line; null when the line is not one of the result's rows. */
-export function hoverMarkdown(result: PredictResult, line: number, head: HeadSelection): string | null {
+/**
+ * Markdown for a hover on a decorated line; null when the line is not one of the result's rows.
+ * With a sensitivity state the row also gets its occlusion sentence and a per-atom column.
+ */
+export function hoverMarkdown(result: PredictResult, line: number, head: HeadSelection, sensitivity?: SensitivityState): string | null {
   const absorberLine = result.absorberRange.start.line;
   const row = aggregateRows(result, head).find((r) => r.line === line);
   if (!row && line !== absorberLine) return null;
@@ -81,14 +90,22 @@ export function hoverMarkdown(result: PredictResult, line: number, head: HeadSel
       `${row.neighbours.length} neighbour${row.neighbours.length > 1 ? 's' : ''} from this row (of ${real}); ` +
         `${headLabel(head)}: **${f3(row.value)}**${row.neighbours.length > 1 ? ' (sum over the row\'s neighbours)' : ''}`,
     );
-    const header = `| rank | atom | d (Å) | ${heads.map((h) => `${h} raw`).join(' | ')} | ${heads.map((h) => `${h} min–max`).join(' | ')} |`;
-    const rule = `|${' --- |'.repeat(3 + 2 * result.heads)}`;
+    const ready = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
+    const ranks = ready ? byRank(ready) : undefined;
+    const sentence = ready ? sensitivitySentence(ready, row.neighbours) : sensitivityStatusLine(sensitivity);
+    if (sentence) parts.push(sentence);
+    const extra = ranks ? ' |Δμ| removed (rank) |' : '';
+    const header = `| rank | atom | d (Å) | ${heads.map((h) => `${h} raw`).join(' | ')} | ${heads.map((h) => `${h} min–max`).join(' | ')} |${extra}`;
+    const rule = `|${' --- |'.repeat(3 + 2 * result.heads + (ranks ? 1 : 0))}`;
     const lines = row.neighbours.map((n) => {
       const mm = norm.get(n) ?? [];
-      return `| ${n.rank} | ${n.element} ${n.label} | ${n.distance.toFixed(3)} | ${n.scores.map(f3).join(' | ')} | ${mm.map((v) => v.toFixed(2)).join(' | ')} |`;
+      const e = ranks?.get(n.rank);
+      const cell = ranks ? (e ? ` ${formatDelta(e.sensitivity)} (${e.order}) |` : ' — |') : '';
+      return `| ${n.rank} | ${n.element} ${n.label} | ${n.distance.toFixed(3)} | ${n.scores.map(f3).join(' | ')} | ${mm.map((v) => v.toFixed(2)).join(' | ')} |${cell}`;
     });
     parts.push([header, rule, ...lines].join('\n'));
     parts.push('_Raw: softmax attention over the real neighbours. Min–max: per head over the neighbours, as in the paper._');
+    if (ready) parts.push(`_|Δμ| removed: mean over the grid of |μ − μ without that atom| (ensemble mean); ${ready.method}._`);
   }
   return parts.join('\n\n');
 }

@@ -1,9 +1,12 @@
 // Attention painted on the structure file: after a prediction the source rows of the absorber's
 // neighbours get a background whose strength follows their attention (selected head or the
-// mean), the absorber's own row is outlined, and hovering a row shows the scores.
+// mean), the absorber's own row is outlined, and hovering a row shows the scores. Neighbour
+// sensitivity (occlusion) arrives later, from a second request: it joins the hover, and with
+// xanes.highlightBy = "sensitivity" it colours the rows instead of attention.
 import * as vscode from 'vscode';
-import type { PredictResult } from '../../../server/src/lsp_ext';
-import { aggregateRows, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, score } from './attention';
+import type { PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
+import { aggregateRows, aggregateRowsBy, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, type RowAttention, score } from './attention';
+import { byRank, formatDelta, type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
 
 /** What the decorations last painted on a document's editors (tests and the extension API read it). */
 export interface DecorationState {
@@ -15,6 +18,10 @@ export interface DecorationState {
 
 export interface AttentionDecorationsApi {
   apply(result: PredictResult): void;
+  /** Sensitivity for `prediction`; ignored unless the document still shows that prediction. */
+  setSensitivity(prediction: PredictResult, state: SensitivityState): void;
+  /** The sensitivity shown for a document, once it has arrived. */
+  sensitivity(uri: string): SensitivityResult | undefined;
   clear(): void;
   /** Decorations currently set on the visible editors of `uri` (empty when none). */
   state(uri: string): DecorationState;
@@ -50,25 +57,53 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
 
   /** One prediction per document (the latest). */
   const results = new Map<string, PredictResult>();
+  /** Sensitivity of that prediction, per document. */
+  const sensitivities = new Map<string, SensitivityState>();
   /** What render() last set, per document. */
   const painted = new Map<string, DecorationState>();
 
   const head = (r: PredictResult): HeadSelection =>
     parseHeadSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('attentionHead', 'mean'), r.heads);
 
+  const highlightBy = (): HighlightBy => parseHighlightSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('highlightBy', 'attention'));
+
+  const readySensitivity = (uri: string): SensitivityResult | undefined => {
+    const s = sensitivities.get(uri);
+    return s?.status === 'ready' ? s.result : undefined;
+  };
+
+  /** The rows to paint, their labels, and what the absorber's label says colours them. */
+  const paintedRows = (r: PredictResult): { rows: RowAttention[]; label: (row: RowAttention) => string; what: string } => {
+    const sum = (row: RowAttention): string => (row.neighbours.length > 1 ? ` (Σ${row.neighbours.length})` : '');
+    const h = head(r);
+    const state = sensitivities.get(r.uri);
+    const sens = readySensitivity(r.uri);
+    if (highlightBy() === 'sensitivity' && sens && sens.neighbours.length > 0) {
+      const ranks = byRank(sens);
+      return {
+        rows: aggregateRowsBy(r, (n) => ranks.get(n.rank)?.sensitivity ?? 0),
+        label: (row) => `  sensitivity ${formatDelta(row.value)}${sum(row)}`,
+        what: 'sensitivity, mean |Δμ| when removed',
+      };
+    }
+    // Asked for sensitivity but it is not (yet) there: attention meanwhile, and say so.
+    const waiting = highlightBy() === 'sensitivity' ? (state?.status === 'pending' ? ' (sensitivity pending)' : ' (no sensitivity)') : '';
+    return { rows: aggregateRows(r, h), label: (row) => `  attention ${row.value.toFixed(3)}${sum(row)}`, what: `${headLabel(h)}${waiting}` };
+  };
+
   const render = (editor: vscode.TextEditor): void => {
     const r = results.get(editor.document.uri.toString());
     const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
     const own: vscode.DecorationOptions[] = [];
     if (r) {
-      const h = head(r);
-      for (const row of aggregateRows(r, h)) {
+      const { rows, label, what } = paintedRows(r);
+      for (const row of rows) {
         const line = editor.document.lineAt(Math.min(row.line, editor.document.lineCount - 1));
         buckets[levelOf(row.intensity)].push({
           range: line.range,
           renderOptions: {
             after: {
-              contentText: `  attention ${row.value.toFixed(3)}${row.neighbours.length > 1 ? ` (Σ${row.neighbours.length})` : ''}`,
+              contentText: label(row),
               color: new vscode.ThemeColor('editorCodeLens.foreground'),
             },
           },
@@ -78,7 +113,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       if (a < editor.document.lineCount) {
         own.push({
           range: editor.document.lineAt(a).range,
-          renderOptions: { after: { contentText: `  absorber ${r.label} · ${headLabel(h)}`, color: new vscode.ThemeColor('editorCodeLens.foreground') } },
+          renderOptions: { after: { contentText: `  absorber ${r.label} · ${what}`, color: new vscode.ThemeColor('editorCodeLens.foreground') } },
         });
       }
     }
@@ -93,6 +128,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
   const renderAll = (): void => vscode.window.visibleTextEditors.forEach(render);
 
   const clearDoc = (uri: string): void => {
+    sensitivities.delete(uri);
     if (!results.delete(uri)) return;
     for (const e of vscode.window.visibleTextEditors) if (e.document.uri.toString() === uri) render(e);
   };
@@ -103,7 +139,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
   context.subscriptions.push(
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('xanes.attentionHead')) renderAll();
+      if (e.affectsConfiguration('xanes.attentionHead') || e.affectsConfiguration('xanes.highlightBy')) renderAll();
     }),
     // An edit at or above the last decorated row moves or changes the atoms: the attention no
     // longer belongs to these lines, so it is cleared (predict again to repaint).
@@ -113,12 +149,15 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       const limit = lastLine(r);
       if (e.contentChanges.some((c) => c.range.start.line <= limit)) clearDoc(e.document.uri.toString());
     }),
-    vscode.workspace.onDidCloseTextDocument((d) => results.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      results.delete(d.uri.toString());
+      sensitivities.delete(d.uri.toString());
+    }),
     vscode.languages.registerHoverProvider([{ language: 'cif' }, { language: 'xyz' }], {
       provideHover(document, position) {
         const r = results.get(document.uri.toString());
         if (!r) return undefined;
-        const md = hoverMarkdown(r, position.line, head(r));
+        const md = hoverMarkdown(r, position.line, head(r), sensitivities.get(r.uri));
         if (!md) return undefined;
         const content = new vscode.MarkdownString(md);
         content.supportHtml = false;
@@ -130,8 +169,22 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       if (editor) clearDoc(editor.document.uri.toString());
       else {
         results.clear();
+        sensitivities.clear();
         renderAll();
       }
+    }),
+    vscode.commands.registerCommand('xanes.selectHighlight', async (choice?: unknown) => {
+      let value: HighlightBy | undefined = choice === 'attention' || choice === 'sensitivity' ? choice : undefined;
+      if (value === undefined) {
+        const items: { label: HighlightBy; description: string }[] = [
+          { label: 'attention', description: 'the attention head chosen in xanes.attentionHead' },
+          { label: 'sensitivity', description: 'mean |Δμ| when the neighbour is removed (occlusion)' },
+        ];
+        value = (await vscode.window.showQuickPick(items, { title: 'Colour the neighbour rows by' }))?.label;
+      }
+      if (value === undefined) return;
+      await vscode.workspace.getConfiguration('xanes').update('highlightBy', value, vscode.ConfigurationTarget.Global);
+      renderAll();
     }),
     vscode.commands.registerCommand('xanes.selectAttentionHead', async (choice?: unknown) => {
       const editor = vscode.window.activeTextEditor;
@@ -181,10 +234,20 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
   return {
     apply(result: PredictResult): void {
       results.set(result.uri, result);
+      sensitivities.delete(result.uri);
       renderAll();
     },
+    setSensitivity(prediction: PredictResult, state: SensitivityState): void {
+      // A newer prediction (or a cleared document) makes this one's sensitivity meaningless.
+      if (results.get(prediction.uri) !== prediction) return;
+      if (state.status === 'ready' && !sensitivityMatches(prediction, state.result)) return;
+      sensitivities.set(prediction.uri, state);
+      renderAll();
+    },
+    sensitivity: (uri: string) => readySensitivity(uri),
     clear(): void {
       results.clear();
+      sensitivities.clear();
       renderAll();
     },
     state(uri: string): DecorationState {

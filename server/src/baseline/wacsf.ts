@@ -65,64 +65,128 @@ export interface EnvironmentAtom {
   rel: Vec3;
 }
 
-/**
- * The descriptor of one absorber from its environment (all atoms within r_c, absorber excluded).
- * G4 sums over ordered pairs j ≠ k as eq 4 writes it, so every unordered pair counts twice.
- */
-export function wacsfFromEnvironment(env: EnvironmentAtom[], o: WacsfOptions = DEFAULT_WACSF_OPTIONS): Float32Array {
+/** An environment ready for the sums: atoms inside r_c with their distances and cutoff weights. */
+interface Prepared {
+  o: WacsfOptions;
+  atoms: { Z: number; rel: Vec3; r: number }[];
+  /** Index into the caller's environment of each kept atom. */
+  source: number[];
+  fc: number[];
+  g2p: RadialParams;
+  g4p: RadialParams;
+  nRad: number;
+  norms: number[];
+}
+
+function prepare(env: EnvironmentAtom[], o: WacsfOptions): Prepared {
   const rc = o.cutoff;
-  const out = new Float32Array(wacsfLength(o));
-  const atoms = env
-    .map((a) => ({ Z: a.Z, rel: a.rel, r: Math.hypot(a.rel[0], a.rel[1], a.rel[2]) }))
-    .filter((a) => a.r > 0 && a.r <= rc);
-  const fc = atoms.map((a) => cosineCutoff(a.r, rc));
-  let g1 = 0;
-  for (const f of fc) g1 += f;
-  out[0] = g1;
-
-  const g2p = radialParams(o.nG2, o.rMin, rc, o.g2);
-  for (let p = 0; p < o.nG2; p++) {
-    let s = 0;
-    for (let j = 0; j < atoms.length; j++) s += atoms[j].Z * fc[j] * Math.exp(-g2p.eta[p] * (atoms[j].r - g2p.mu[p]) ** 2);
-    out[1 + p] = s;
-  }
-
+  const atoms: Prepared['atoms'] = [];
+  const source: number[] = [];
+  env.forEach((a, i) => {
+    const r = Math.hypot(a.rel[0], a.rel[1], a.rel[2]);
+    if (!(r > 0 && r <= rc)) return;
+    atoms.push({ Z: a.Z, rel: a.rel, r });
+    source.push(i);
+  });
   const perRadial = o.lambdas.length * o.zetas.length;
   if (o.nG4 % perRadial !== 0) {
     throw new Error(`${o.nG4} G4 functions cannot be split over ${o.lambdas.length} λ × ${o.zetas.length} ζ`);
   }
   const nRad = o.nG4 / perRadial;
-  const g4p = radialParams(nRad, o.rMin, rc, o.g4);
-  const base = 1 + o.nG2;
-  const norms = o.zetas.map((z) => 2 ** (1 - z));
-  for (let j = 0; j < atoms.length; j++) {
-    const aj = atoms[j];
-    for (let k = j + 1; k < atoms.length; k++) {
-      const ak = atoms[k];
-      const dx = aj.rel[0] - ak.rel[0];
-      const dy = aj.rel[1] - ak.rel[1];
-      const dz = aj.rel[2] - ak.rel[2];
-      const rjk = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      const fjk = cosineCutoff(rjk, rc);
-      if (fjk === 0) continue;
-      const cos = (aj.rel[0] * ak.rel[0] + aj.rel[1] * ak.rel[1] + aj.rel[2] * ak.rel[2]) / (aj.r * ak.r);
-      // Factor 2: the ordered double sum of eq 4 visits (j,k) and (k,j).
-      const w = 2 * aj.Z * ak.Z * fc[j] * fc[k] * fjk;
-      let idx = base;
-      for (let p = 0; p < nRad; p++) {
-        const eta = g4p.eta[p];
-        const mu = g4p.mu[p];
-        const radial = w * Math.exp(-eta * ((aj.r - mu) ** 2 + (ak.r - mu) ** 2 + (rjk - mu) ** 2));
-        for (const lambda of o.lambdas) {
-          const ang = 1 + lambda * cos;
-          for (let z = 0; z < o.zetas.length; z++) {
-            out[idx++] += norms[z] * ang ** o.zetas[z] * radial;
-          }
-        }
+  return {
+    o, atoms, source,
+    fc: atoms.map((a) => cosineCutoff(a.r, rc)),
+    g2p: radialParams(o.nG2, o.rMin, rc, o.g2),
+    g4p: radialParams(nRad, o.rMin, rc, o.g4),
+    nRad,
+    norms: o.zetas.map((z) => 2 ** (1 - z)),
+  };
+}
+
+/** Atom j's term of G2 function p. */
+function g2Term(e: Prepared, j: number, p: number): number {
+  return e.atoms[j].Z * e.fc[j] * Math.exp(-e.g2p.eta[p] * (e.atoms[j].r - e.g2p.mu[p]) ** 2);
+}
+
+/** Adds the G4 terms of the pair (j, k) to out[1 + nG2 …]. */
+function addPairG4(e: Prepared, j: number, k: number, out: Float32Array | Float64Array): void {
+  const { o, atoms, fc } = e;
+  const aj = atoms[j];
+  const ak = atoms[k];
+  const dx = aj.rel[0] - ak.rel[0];
+  const dy = aj.rel[1] - ak.rel[1];
+  const dz = aj.rel[2] - ak.rel[2];
+  const rjk = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  const fjk = cosineCutoff(rjk, o.cutoff);
+  if (fjk === 0) return;
+  const cos = (aj.rel[0] * ak.rel[0] + aj.rel[1] * ak.rel[1] + aj.rel[2] * ak.rel[2]) / (aj.r * ak.r);
+  // Factor 2: the ordered double sum of eq 4 visits (j,k) and (k,j).
+  const w = 2 * aj.Z * ak.Z * fc[j] * fc[k] * fjk;
+  let idx = 1 + o.nG2;
+  for (let p = 0; p < e.nRad; p++) {
+    const eta = e.g4p.eta[p];
+    const mu = e.g4p.mu[p];
+    const radial = w * Math.exp(-eta * ((aj.r - mu) ** 2 + (ak.r - mu) ** 2 + (rjk - mu) ** 2));
+    for (const lambda of o.lambdas) {
+      const ang = 1 + lambda * cos;
+      for (let z = 0; z < o.zetas.length; z++) {
+        out[idx++] += e.norms[z] * ang ** o.zetas[z] * radial;
       }
     }
   }
+}
+
+/**
+ * The descriptor of one absorber from its environment (all atoms within r_c, absorber excluded).
+ * G4 sums over ordered pairs j ≠ k as eq 4 writes it, so every unordered pair counts twice.
+ */
+export function wacsfFromEnvironment(env: EnvironmentAtom[], o: WacsfOptions = DEFAULT_WACSF_OPTIONS): Float32Array {
+  const e = prepare(env, o);
+  const out = new Float32Array(wacsfLength(o));
+  let g1 = 0;
+  for (const f of e.fc) g1 += f;
+  out[0] = g1;
+  for (let p = 0; p < o.nG2; p++) {
+    let s = 0;
+    for (let j = 0; j < e.atoms.length; j++) s += g2Term(e, j, p);
+    out[1 + p] = s;
+  }
+  for (let j = 0; j < e.atoms.length; j++) {
+    for (let k = j + 1; k < e.atoms.length; k++) addPairG4(e, j, k, out);
+  }
   return out;
+}
+
+/**
+ * The descriptor with any one environment atom left out (occlusion, model/sensitivity.ts) at the
+ * cost of one descriptor plus O(atoms) per call instead of a full recomputation each: the sums
+ * are kept in float64 and the atom's own G1/G2 term and its G4 pairs are subtracted, which is
+ * exact because every term belongs to one atom or one pair. Agrees with wacsfFromEnvironment of
+ * the smaller environment to float32 rounding. Returns null for an atom the descriptor does not
+ * count (outside r_c): the full descriptor is then the answer.
+ */
+export function wacsfLeaveOneOut(env: EnvironmentAtom[], o: WacsfOptions = DEFAULT_WACSF_OPTIONS): (index: number) => Float32Array | null {
+  const e = prepare(env, o);
+  const n = e.atoms.length;
+  const L = wacsfLength(o);
+  const full = new Float64Array(L);
+  for (let j = 0; j < n; j++) {
+    full[0] += e.fc[j];
+    for (let p = 0; p < o.nG2; p++) full[1 + p] += g2Term(e, j, p);
+    for (let k = j + 1; k < n; k++) addPairG4(e, j, k, full);
+  }
+  const kept = new Map(e.source.map((src, j) => [src, j]));
+  return (index) => {
+    const j = kept.get(index);
+    if (j === undefined) return null;
+    const own = new Float64Array(L);
+    own[0] = e.fc[j];
+    for (let p = 0; p < o.nG2; p++) own[1 + p] = g2Term(e, j, p);
+    for (let k = 0; k < n; k++) if (k !== j) addPairG4(e, Math.min(j, k), Math.max(j, k), own);
+    const out = new Float32Array(L);
+    for (let i = 0; i < L; i++) out[i] = full[i] - own[i];
+    return out;
+  };
 }
 
 /** Environment of one site: periodic images for crystals, the other atoms for molecules. */

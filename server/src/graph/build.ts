@@ -69,8 +69,13 @@ function virtualNeighbour(options: GraphOptions): Neighbour {
   };
 }
 
-/** Fill features and mask from an absorber and an already sorted, truncated neighbour list. */
-function assemble(
+/**
+ * Fill features and mask from an absorber and an already sorted neighbour list (truncated to
+ * options.maxNeighbours here). Every graph the model sees goes through this one function, so a
+ * graph rebuilt from fewer neighbours (model/sensitivity.ts, occlusion) is featurised exactly as
+ * a structure that has fewer atoms would be.
+ */
+export function assembleGraph(
   absorberIndex: number, element: string, Z: number, range: TextRange,
   real: Neighbour[], options: GraphOptions, descriptor?: () => Float32Array,
 ): AbsorberGraph {
@@ -118,7 +123,7 @@ export function buildAbsorberGraph(
   const a = structure.sites[absorberIndex];
   if (a.Z < 1) throw new Error(`absorber site ${absorberIndex} has an unknown element '${a.element}'`);
   const d = options.descriptor;
-  return assemble(absorberIndex, a.element, a.Z, a.range, real, options, d ? () => wacsfForSite(structure, absorberIndex, d) : undefined);
+  return assembleGraph(absorberIndex, a.element, a.Z, a.range, real, options, d ? () => wacsfForSite(structure, absorberIndex, d) : undefined);
 }
 
 export interface ListedNeighbour {
@@ -156,7 +161,7 @@ export function graphFromNeighbourList(
     .sort((p, q) => p.distance - q.distance);
   const d = options.descriptor;
   // As in training (data/tensorize.ts): graph-only records give G1/G2 from distances, G4 = 0.
-  return assemble(0, a.element, a.Z, NO_RANGE, real, options, d ? () => wacsfFromDistances(real, d) : undefined);
+  return assembleGraph(0, a.element, a.Z, NO_RANGE, real, options, d ? () => wacsfFromDistances(real, d) : undefined);
 }
 
 export interface GraphBatch {

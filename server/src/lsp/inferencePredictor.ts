@@ -4,13 +4,16 @@
 import path from 'node:path';
 import { buildAbsorberGraph } from '../graph/build';
 import { absoluteEnergies } from '../spectrum/edges';
-import type { PredictionDomain, PredictResult, ServerStatus } from '../lsp_ext';
+import type { Neighbour } from '../graph/types';
+import type { NeighbourRef, PredictionDomain, PredictResult, SensitivityResult, ServerStatus } from '../lsp_ext';
+import type { Structure } from '../structure/types';
 import type { BackendPreference } from '../model/backend';
 import { InferenceService } from '../model/inferenceService';
-import type { ModelMetadata } from '../model/metadata';
+import type { ModelMetadata, OutputDomain } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
 import { resolveModelDir } from '../model/modelLocation';
 import { defaultDomain, uncoveredError } from '../model/predictor';
+import { occludedGraphs, occlusionSensitivity, rankDescending } from '../model/sensitivity';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
@@ -83,15 +86,23 @@ export class InferencePredictor implements Predictor {
     );
   }
 
-  async predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult> {
+  /** The model and output domain a job asks for (the configured model and the element's default domain when it names none). */
+  private resolve(job: PredictJob): { loaded: Loaded; domain: OutputDomain } {
     const loaded = job.modelPath ? this.modelAt(path.resolve(job.modelPath)) : this.loaded;
     if (!loaded) throw new NoModelError(this.current.message);
-    const { metadata, service } = loaded;
+    const { metadata } = loaded;
     const site = job.structure.sites[job.siteIndex];
     const domain = job.domain
       ? metadata.domains.find((d) => d.id === job.domain)
       : defaultDomain(metadata, site.element, job.structure.lattice !== null);
     if (!domain) throw uncoveredError(metadata, `${site.element} K-edge spectra`);
+    return { loaded, domain };
+  }
+
+  async predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult> {
+    const { loaded, domain } = this.resolve(job);
+    const { metadata, service } = loaded;
+    const site = job.structure.sites[job.siteIndex];
     const started = Date.now();
     const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
     const [prediction] = await service.predict([graph], [domain.id], signal);
@@ -114,17 +125,57 @@ export class InferencePredictor implements Predictor {
       std: prediction.std,
       heads,
       neighbours: graph.neighbours.map((n, i) => ({
-        rank: i + 1,
-        element: n.element,
-        label: n.virtual ? '' : job.structure.sites[n.siteIndex]?.label ?? '',
-        distance: n.distance,
-        siteIndex: n.siteIndex,
-        image: n.image,
-        range: n.range,
+        ...neighbourRef(job.structure, n, i),
         virtual: n.virtual,
         scores: prediction.attention.map((head) => head[i] ?? 0),
       })),
       model: { name: metadata.name, version: metadata.version, path: loaded.dir },
+      backend: loaded.backend ?? 'unknown',
+      timingMs: Date.now() - started,
+    };
+  }
+
+  async sensitivity(job: PredictJob, signal?: AbortSignal): Promise<SensitivityResult> {
+    const { loaded, domain } = this.resolve(job);
+    const { metadata, service } = loaded;
+    const site = job.structure.sites[job.siteIndex];
+    const started = Date.now();
+    // maxNeighbours, the features and the descriptor all come from the model's metadata.
+    const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
+    const occluded = occludedGraphs(graph, job.structure);
+    const real = graph.neighbours.filter((n) => !n.virtual);
+    const base = {
+      uri: job.uri,
+      block: job.block,
+      siteIndex: job.siteIndex,
+      label: site.label,
+      element: site.element,
+      domain: toDomain(domain),
+      gridPoints: domain.energies.length,
+      method: occlusionMethod(metadata),
+      model: { name: metadata.name, version: metadata.version, path: loaded.dir },
+    };
+    if (occluded.length === 0) {
+      return {
+        ...base,
+        neighbours: [],
+        note: `${site.label} has no neighbours within ${metadata.graph.cutoff} Å: there is nothing to remove.`,
+        backend: loaded.backend ?? 'unknown',
+        timingMs: Date.now() - started,
+      };
+    }
+    // The full graph rides in the same batch: S_j compares spectra from one forward pass.
+    const [full, ...without] = await service.predict([graph, ...occluded], [domain.id], signal, { background: true });
+    if (!loaded.backend) loaded.backend = (await service.info()).backend;
+    const values = occlusionSensitivity(full.mu, without.map((p) => p.mu));
+    const order = rankDescending(values);
+    return {
+      ...base,
+      neighbours: real.map((n, j) => ({
+        ...neighbourRef(job.structure, n, j),
+        sensitivity: values[j],
+        order: order[j],
+      })),
       backend: loaded.backend ?? 'unknown',
       timingMs: Date.now() - started,
     };
@@ -144,7 +195,9 @@ export class InferencePredictor implements Predictor {
 
   /** A model named by a request; its metadata errors (bad JSON, missing files) surface as NoModel. */
   private modelAt(dir: string): Loaded {
-    if (this.loaded?.dir === dir) return this.loaded;
+    // The configured model may be named by a relative or unnormalised path; the client names it
+    // by the path its prediction reported (xanes/sensitivity): both must find the loaded worker.
+    if (this.loaded && path.resolve(this.loaded.dir) === dir) return this.loaded;
     const hit = this.extra.get(dir);
     if (hit) {
       this.extra.delete(dir);
@@ -177,6 +230,32 @@ export class InferencePredictor implements Predictor {
     this.current = s;
     for (const l of this.listeners) l(s);
   }
+}
+
+/** Graph neighbour i as the client sees it (virtual ones have no row label). */
+function neighbourRef(structure: Structure, n: Neighbour, i: number): NeighbourRef {
+  return {
+    rank: i + 1,
+    element: n.element,
+    label: n.virtual ? '' : structure.sites[n.siteIndex]?.label ?? '',
+    distance: n.distance,
+    siteIndex: n.siteIndex,
+    image: n.image,
+    range: n.range,
+  };
+}
+
+/** One line on what occlusion recomputed for this model's features (shown in the hover). */
+function occlusionMethod(metadata: ModelMetadata): string {
+  const g = metadata.graph;
+  const recomputed = [
+    ...(g.angular ? ['angular'] : []),
+    ...(g.context ? ['neighbour-context'] : []),
+  ];
+  const parts = [`each neighbour removed alone: its slot becomes padding`];
+  if (recomputed.length) parts.push(`the other edges' ${recomputed.join(' and ')} features are recomputed without it`);
+  if (g.descriptor) parts.push(`the absorber's ${g.descriptor.cutoff} Å wACSF is recomputed without it`);
+  return parts.join('; ');
 }
 
 function toDomain(d: { id: string; element: string; edge: string; method: string }): PredictionDomain {

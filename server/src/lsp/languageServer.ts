@@ -25,6 +25,9 @@ import {
   type PredictParams,
   PredictRequest,
   type PredictResult,
+  SensitivityRequest,
+  type SensitivityParams,
+  type SensitivityResult,
   type ServerStatus,
   SitesRequest,
   type SitesParams,
@@ -36,7 +39,7 @@ import { coverageDiagnostics } from './coverage';
 import { toLspDiagnostic } from './diagnostics';
 import { CancelledWaitError, DocumentCache, documentFormat, type ParsedEntry } from './documentCache';
 import { hoverAt } from './hover';
-import { handlePredict, handlePredictAll, handleSites, type PredictionDeps } from './prediction';
+import { handlePredict, handlePredictAll, handleSensitivity, handleSites, type PredictionDeps } from './prediction';
 import type { Predictor } from './predictor';
 import { DEFAULT_SETTINGS, normalizeSettings, type XanesSettings } from './settings';
 import { entryFoldingRanges, entrySymbols } from './symbols';
@@ -220,6 +223,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onRequest(SitesRequest.method, afterParse(byUri, (p: SitesParams): Promise<AbsorbingSiteInfo[]> => handleSites(deps, p.uri)));
   connection.onRequest(PredictRequest.method, afterParse(byUri, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token)));
   connection.onRequest(PredictAllRequest.method, afterParse(byUri, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token)));
+  connection.onRequest(SensitivityRequest.method, afterParse(byUri, (p: SensitivityParams, token): Promise<SensitivityResult> => handleSensitivity(deps, p, token)));
 
   // Test hooks exist only when the test harness asks for them: never in an editor session.
   if (process.env.XANES_TEST_HOOKS === '1') {

@@ -1,6 +1,6 @@
-// xanes/sites, xanes/predict and xanes/predictAll: resolve the request to a parsed block and
-// site, then hand the structure to the predictor. Every failure becomes a ResponseError with a
-// message a scientist can act on.
+// xanes/sites, xanes/predict, xanes/predictAll and xanes/sensitivity: resolve the request to a
+// parsed block and site, then hand the structure to the predictor. Every failure becomes a
+// ResponseError with a message a scientist can act on.
 import { type CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { CancelledError } from '../model/inferenceService';
 import {
@@ -9,11 +9,13 @@ import {
   type PredictAllResult,
   type PredictParams,
   type PredictResult,
+  type SensitivityParams,
+  type SensitivityResult,
   XanesErrorCodes,
 } from '../lsp_ext';
 import type { ParsedEntry } from './documentCache';
 import { documentSites } from './codeLens';
-import { NoModelError, type Predictor } from './predictor';
+import { NoModelError, type PredictJob, type Predictor } from './predictor';
 
 export interface PredictionDeps {
   entry(uri: string): Promise<ParsedEntry | null>;
@@ -49,38 +51,57 @@ function abortSignal(token?: CancellationToken): AbortSignal | undefined {
   return ac.signal;
 }
 
-export async function handlePredict(deps: PredictionDeps, params: PredictParams, token?: CancellationToken): Promise<PredictResult> {
+/** The parsed block and site a request names, or a NoSuchSite error saying what is missing. */
+async function resolveJob(deps: PredictionDeps, params: PredictParams): Promise<PredictJob> {
+  const entry = await requireEntry(deps, params.uri);
+  const block = entry.doc.blocks[params.block];
+  if (!block) {
+    throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block ${params.block} does not exist (the document has ${entry.doc.blocks.length}).`);
+  }
+  const structure = block.structure;
+  if (!structure) {
+    throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block "${block.name}" has no usable structure; see the diagnostics.`);
+  }
+  if (!Number.isInteger(params.siteIndex) || params.siteIndex < 0 || params.siteIndex >= structure.sites.length) {
+    throw new ResponseError(
+      XanesErrorCodes.NoSuchSite,
+      `Site ${params.siteIndex} does not exist in block "${block.name}" (${structure.sites.length} atoms); the document may have changed.`,
+    );
+  }
+  return {
+    uri: params.uri,
+    block: params.block,
+    blockName: block.name,
+    structure,
+    siteIndex: params.siteIndex,
+    modelPath: params.modelPath,
+    domain: params.domain,
+  };
+}
+
+/** Resolve, run with the request's cancellation, and map every failure to a ResponseError. */
+async function runJob<R>(
+  deps: PredictionDeps, params: PredictParams, token: CancellationToken | undefined,
+  run: (p: Predictor, job: PredictJob, signal?: AbortSignal) => Promise<R>,
+): Promise<R> {
   try {
-    const entry = await requireEntry(deps, params.uri);
-    const block = entry.doc.blocks[params.block];
-    if (!block) {
-      throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block ${params.block} does not exist (the document has ${entry.doc.blocks.length}).`);
-    }
-    const structure = block.structure;
-    if (!structure) {
-      throw new ResponseError(XanesErrorCodes.NoSuchSite, `Block "${block.name}" has no usable structure; see the diagnostics.`);
-    }
-    if (!Number.isInteger(params.siteIndex) || params.siteIndex < 0 || params.siteIndex >= structure.sites.length) {
-      throw new ResponseError(
-        XanesErrorCodes.NoSuchSite,
-        `Site ${params.siteIndex} does not exist in block "${block.name}" (${structure.sites.length} atoms); the document may have changed.`,
-      );
-    }
-    const result = await deps.predictor().predict({
-      uri: params.uri,
-      block: params.block,
-      blockName: block.name,
-      structure,
-      siteIndex: params.siteIndex,
-      modelPath: params.modelPath,
-      domain: params.domain,
-    }, abortSignal(token));
+    const job = await resolveJob(deps, params);
+    const result = await run(deps.predictor(), job, abortSignal(token));
     // A job shared with an identical request may finish after this one was cancelled.
     if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'XANES prediction cancelled');
     return result;
   } catch (err) {
     throw toResponseError(err);
   }
+}
+
+export function handlePredict(deps: PredictionDeps, params: PredictParams, token?: CancellationToken): Promise<PredictResult> {
+  return runJob(deps, params, token, (p, job, signal) => p.predict(job, signal));
+}
+
+/** xanes/sensitivity: neighbour sensitivity by occlusion, for the site, model and domain of a prediction. */
+export function handleSensitivity(deps: PredictionDeps, params: SensitivityParams, token?: CancellationToken): Promise<SensitivityResult> {
+  return runJob(deps, params, token, (p, job, signal) => p.sensitivity(job, signal));
 }
 
 export async function handlePredictAll(deps: PredictionDeps, params: PredictAllParams, token?: CancellationToken): Promise<PredictAllResult> {

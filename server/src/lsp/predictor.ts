@@ -1,6 +1,6 @@
 // What the language server needs from inference, behind one interface so the LSP layer does
 // not care whether a model is installed, loading, or running in a worker thread.
-import type { PredictionDomain, PredictResult, ServerStatus } from '../lsp_ext';
+import type { PredictionDomain, PredictResult, SensitivityResult, ServerStatus } from '../lsp_ext';
 import type { Structure } from '../structure/types';
 import type { XanesSettings } from './settings';
 
@@ -22,6 +22,11 @@ export interface Predictor {
   configure(settings: XanesSettings): Promise<void>;
   /** Rejects with model/inferenceService's CancelledError when `signal` aborts first. */
   predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult>;
+  /**
+   * Neighbour sensitivity by occlusion (model/sensitivity.ts) for the same site, model and
+   * domain: one background job of 1 + K graphs behind any queued prediction.
+   */
+  sensitivity(job: PredictJob, signal?: AbortSignal): Promise<SensitivityResult>;
   onStatus(listener: (s: ServerStatus) => void): void;
   dispose(): Promise<void>;
   /** Test hook (XANES_TEST_HOOKS=1): terminate the inference worker(s) as a crash would; returns how many. */

@@ -1,6 +1,8 @@
 // Runs predictions in a worker thread: a FIFO queue, one job in the worker at a time (wasm is
 // single-threaded anyway), identical in-flight requests share one job, cancelled requests never
-// run, and a crashed worker is replaced on the next request.
+// run, and a crashed worker is replaced on the next request. Background jobs (neighbour
+// sensitivity, K + 1 graphs) wait behind every queued foreground job, so a lens click is never
+// queued behind them; one already running in the worker still finishes first.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AbsorberGraph } from '../graph/types';
@@ -38,6 +40,12 @@ interface Job {
   domainIds: string[];
   waiters: Waiter[];
   running: boolean;
+  background: boolean;
+}
+
+export interface PredictOptions {
+  /** Run after every queued foreground job (extras that the user did not wait for). */
+  background?: boolean;
 }
 
 /** FNV-1a over the float bits: identical graphs (features and domain) give identical keys. */
@@ -48,7 +56,8 @@ export function requestKey(graphs: AbsorberGraph[], domainIds: string[]): string
     h = Math.imul(h, 0x01000193) >>> 0;
   };
   for (const g of graphs) {
-    for (const arr of [g.nodeFeatures, g.edgeFeatures, g.mask]) {
+    // The descriptor too: two graphs can differ only in atoms beyond the N nearest (wACSF).
+    for (const arr of [g.nodeFeatures, g.edgeFeatures, g.mask, ...(g.descriptor ? [g.descriptor] : [])]) {
       const u = new Uint32Array(arr.buffer, arr.byteOffset, arr.length);
       mix(u.length);
       for (let i = 0; i < u.length; i++) mix(u[i]);
@@ -90,7 +99,7 @@ export class InferenceService {
     return this.queue.length + (this.current ? 1 : 0);
   }
 
-  predict(graphs: AbsorberGraph[], domainIds: string[], signal?: AbortSignal): Promise<Prediction[]> {
+  predict(graphs: AbsorberGraph[], domainIds: string[], signal?: AbortSignal, options: PredictOptions = {}): Promise<Prediction[]> {
     if (this.disposed) return Promise.reject(new Error('inference service disposed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     const key = requestKey(graphs, domainIds);
@@ -98,9 +107,11 @@ export class InferenceService {
       const waiter: Waiter = { resolve, reject, signal };
       let job = this.byKey.get(key);
       if (!job) {
-        job = { id: this.nextId++, key, graphs, domainIds, waiters: [], running: false };
+        job = { id: this.nextId++, key, graphs, domainIds, waiters: [], running: false, background: options.background === true };
         this.byKey.set(key, job);
         this.queue.push(job);
+      } else if (!options.background) {
+        job.background = false;
       }
       job.waiters.push(waiter);
       if (signal) {
@@ -202,7 +213,8 @@ export class InferenceService {
 
   private pump(): void {
     if (this.current || this.disposed) return;
-    const job = this.queue.shift();
+    const next = this.queue.findIndex((j) => !j.background);
+    const job = this.queue.splice(next >= 0 ? next : 0, 1)[0];
     if (!job) return;
     this.current = job;
     job.running = true;

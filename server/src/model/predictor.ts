@@ -147,6 +147,10 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
     });
   }
 
+  // An occlusion set (one site plus each of its neighbours removed, model/sensitivity.ts) always
+  // fits one chunk: one forward pass per member, whatever maxNeighbours the model declares.
+  const chunk = Math.max(batchSize, metadata.graph.maxNeighbours + 1);
+
   return {
     info: { name: metadata.name, version: metadata.version, backend, members: networks.length, domains: metadata.domains.map((d) => d.id) },
     metadata,
@@ -154,8 +158,8 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
       if (graphs.length === 0) return [];
       const domains = resolve(graphs, domainIds);
       const out: Prediction[] = [];
-      for (let i = 0; i < graphs.length; i += batchSize) {
-        out.push(...runChunk(graphs.slice(i, i + batchSize), domains.slice(i, i + batchSize)));
+      for (let i = 0; i < graphs.length; i += chunk) {
+        out.push(...runChunk(graphs.slice(i, i + chunk), domains.slice(i, i + chunk)));
       }
       return out;
     },

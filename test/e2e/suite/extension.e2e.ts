@@ -1,8 +1,9 @@
 // Inside a real VS Code: activation, languages, lenses, hover, diagnostics, the lens command, and
 // the whole prediction flow on a Cu crystal (tenorite, covered by the model's Cu-K-FEFF domain):
 // result shape and provenance, the spectrum panel beside the editor, attention decorations on
-// the neighbour rows, the attention hover, head selection and clearing. Assertions are about
-// shapes and behaviour, never the model's exact μ values (the shipped model is retrained).
+// the neighbour rows, the attention hover, neighbour sensitivity (hover and row colouring), head
+// selection and clearing. Assertions are about shapes and behaviour, never the model's exact μ
+// values (the shipped model is retrained).
 // Last, "XANES: Train Model…" on a tiny config: cancelled after its first checkpoint, resumed to
 // the end, and the model it writes is the one the lens then predicts with.
 import * as assert from 'node:assert/strict';
@@ -157,6 +158,7 @@ describe('XANES Lens in VS Code', () => {
 
     after(async () => {
       await vscode.workspace.getConfiguration('xanes').update('attentionHead', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('xanes').update('highlightBy', undefined, vscode.ConfigurationTarget.Global);
       // The UI run that follows reuses this profile: it must start without a restored panel.
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
@@ -250,6 +252,30 @@ describe('XANES Lens in VS Code', () => {
       assert.match(text, new RegExp(`${oCount} neighbours from this row \\(of 20\\)`));
       const other = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, '_cell_length_a'), 2));
       assert.doesNotMatch(hoverText(other ?? []), /XANES attention/);
+    });
+
+    it('neighbour sensitivity follows the spectrum: one value per neighbour, in the hover, and colouring the rows on request', async () => {
+      const uri = tenorite.uri.toString();
+      const s = await poll('sensitivity', () => api().sensitivity(uri), (x) => x !== undefined, 60_000);
+      assert.ok(s);
+      assert.equal(s.neighbours.length, result.neighbours.filter((n) => !n.virtual).length);
+      assert.ok(s.neighbours.every((n) => Number.isFinite(n.sensitivity) && n.sensitivity >= 0));
+      const oLine = lineOf(tenorite, 'O1');
+      const hovers = await poll(
+        'sensitivity hover',
+        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        (h) => hoverText(h ?? []).includes('Sensitivity (occlusion)'),
+      );
+      const text = hoverText(hovers);
+      assert.match(text, /removing one of this row's \d+ atoms changes μ by/);
+      assert.match(text, /\|Δμ\| removed \(rank\)/);
+      // xanes.highlightBy = sensitivity: the rows carry Σ mean |Δμ| instead of attention.
+      const sum = (line: number): number => s.neighbours.filter((n) => n.range.start.line === line).reduce((a, n) => a + n.sensitivity, 0);
+      await vscode.commands.executeCommand('xanes.selectHighlight', 'sensitivity');
+      const state = await poll('sensitivity rows', () => api().attentionDecorations(uri), (st) => st.rows.every((r) => r.text.includes('sensitivity')) && st.rows.length === 2);
+      for (const row of state.rows) assert.match(row.text, new RegExp(`sensitivity ${sum(row.line).toFixed(4).replace('.', '\\.')} \\(Σ\\d+\\)`));
+      await vscode.commands.executeCommand('xanes.selectHighlight', 'attention');
+      await poll('attention rows again', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('attention')));
     });
 
     it('xanes.selectAttentionHead 2 repaints the rows with head 2', async () => {

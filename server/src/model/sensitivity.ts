@@ -1,0 +1,118 @@
+// Neighbour sensitivity by occlusion: a model-agnostic attribution beside attention. The trained
+// heads spread their weight almost evenly (README, Known limitations), so attention says little
+// about which atoms shape the spectrum. Occlusion asks the model directly: predict once with
+// neighbour j removed and report
+//   S_j = mean over the domain grid of |μ_full(E) − μ_without j(E)|   (ensemble-mean μ, μ units).
+//
+// What "removed" means, so that the occluded graph is exactly what the model would see for a
+// cluster without that atom:
+// - The neighbour's slot becomes padding: the graph is rebuilt (graph/build.ts assembleGraph)
+//   from the other real neighbours, so they keep their order and the padding sits last, as in
+//   every graph with fewer neighbours the model was trained on. The next-nearest atom beyond the
+//   graph is NOT pulled in: S_j measures the loss of atom j, not its swap for another atom.
+// - Per-edge features that depend only on the edge (distance, exp(−r) and evenly spaced RBFs) and
+//   node features are unchanged. The angular block (graph/angular.ts) and the neighbour-context
+//   block (graph/context.ts) of every other edge sum over the absorber's other neighbours, so
+//   they are recomputed without j (assembleGraph does that from the remaining vectors).
+// - The absorber's wACSF descriptor (baseline/wacsf.ts) is recomputed without j when j lies
+//   within its cutoff (6 Å for the shipped models): for a structure, over the atoms within the
+//   cutoff with that one periodic image left out (its own G1/G2 term and its G4 pairs taken out
+//   of the sums, baseline/wacsf.ts wacsfLeaveOneOut); for a graph-only record (distances, no
+//   structure; data/tensorize.ts builds G1/G2 from the record's whole neighbour list, G4 = 0),
+//   by subtracting j's own G1/G2 term, which is exact because those terms are per-atom sums,
+//   and reaches atoms beyond the graph that the record listed. Atoms within the wACSF cutoff
+//   but beyond the graph's N nearest stay in the descriptor: they are not neighbours j.
+// - One periodic image is removed, not every image of its CIF row: in a crystal that breaks the
+//   periodicity, which is what a cluster calculation around the absorber sees anyway.
+// S_j is one-at-a-time: the sum of S_j over the atoms of one CIF row is NOT the effect of
+// removing all of them together (the model is not additive), only a summary of the row.
+import { wacsfFromDistances, wacsfLeaveOneOut, type EnvironmentAtom, type WacsfOptions } from '../baseline/wacsf';
+import { assembleGraph } from '../graph/build';
+import { findNeighbours } from '../graph/neighbours';
+import type { AbsorberGraph, Neighbour } from '../graph/types';
+import type { Structure, Vec3 } from '../structure/types';
+
+/** The absorber descriptor with one neighbour left out. */
+export type DescriptorWithout = (removed: Neighbour) => Float32Array;
+
+const sameImage = (a: Vec3, b: Vec3): boolean => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+
+/**
+ * wACSF of a structure's absorber with one atom image left out of its environment. The
+ * environment is searched and summed once (baseline/wacsf.ts wacsfLeaveOneOut); each call takes
+ * one atom's terms out. The image is matched by source site and lattice translation, the identity
+ * both neighbour searches (graph and wACSF) give an atom. An atom outside the descriptor's cutoff
+ * leaves it as it was: `full`, bit for bit.
+ */
+export function structureDescriptorWithout(structure: Structure, absorberIndex: number, o: WacsfOptions, full: Float32Array): DescriptorWithout {
+  const origin = structure.sites[absorberIndex].cart;
+  const hits = findNeighbours(structure, absorberIndex, o.cutoff);
+  const env: EnvironmentAtom[] = hits.map((h) => ({
+    Z: structure.sites[h.siteIndex].Z,
+    rel: [h.cart[0] - origin[0], h.cart[1] - origin[1], h.cart[2] - origin[2]],
+  }));
+  const leaveOut = wacsfLeaveOneOut(env, o);
+  return (removed) => {
+    const i = hits.findIndex((h) => h.siteIndex === removed.siteIndex && sameImage(h.image, removed.image));
+    // Inside the cutoff (with a margin for atoms sitting on it) the atom must be in the environment.
+    if (i < 0 && removed.distance < o.cutoff - 1e-6) {
+      throw new Error(`occlusion: neighbour site ${removed.siteIndex} image [${removed.image.join(', ')}] at ${removed.distance.toFixed(3)} Å is missing from the absorber's wACSF environment`);
+    }
+    return (i < 0 ? null : leaveOut(i)) ?? full;
+  };
+}
+
+/**
+ * Descriptor of a graph-only record (graph/build.ts graphFromNeighbourList: G1/G2 from
+ * distances, G4 = 0) without one neighbour: its full descriptor minus that neighbour's own term.
+ */
+export function listDescriptorWithout(full: Float32Array, o: WacsfOptions): DescriptorWithout {
+  return (removed) => {
+    const term = wacsfFromDistances([{ Z: removed.Z, distance: removed.distance }], o);
+    const out = new Float32Array(full.length);
+    for (let i = 0; i < full.length; i++) out[i] = full[i] - term[i];
+    return out;
+  };
+}
+
+/**
+ * One graph per real neighbour of `graph`, in rank order, each with that neighbour removed (see
+ * the top of this file). `structure` is the one the graph was built from (buildAbsorberGraph);
+ * without it the graph is taken as a graph-only record (graphFromNeighbourList). A graph with no
+ * real neighbours gives [].
+ */
+export function occludedGraphs(graph: AbsorberGraph, structure?: Structure): AbsorberGraph[] {
+  const real = graph.neighbours.filter((nb) => !nb.virtual);
+  if (real.length === 0) return [];
+  const d = graph.options.descriptor;
+  let without: DescriptorWithout | undefined;
+  if (d) {
+    if (!graph.descriptor) throw new Error('occlusion: the graph has no absorber descriptor although its options ask for one');
+    without = structure ? structureDescriptorWithout(structure, graph.absorberIndex, d, graph.descriptor) : listDescriptorWithout(graph.descriptor, d);
+  }
+  const w = without;
+  return real.map((removed, j) => {
+    const rest = real.filter((_, k) => k !== j);
+    const descriptor = w ? () => w(removed) : undefined;
+    return assembleGraph(graph.absorberIndex, graph.element, graph.Z, graph.range, rest, graph.options, descriptor);
+  });
+}
+
+/** S_j = mean over the grid of |full − occluded_j|, one value per occluded spectrum (μ units). */
+export function occlusionSensitivity(full: ArrayLike<number>, occluded: ArrayLike<number>[]): number[] {
+  if (full.length === 0) throw new Error('occlusion: empty energy grid');
+  return occluded.map((mu, j) => {
+    if (mu.length !== full.length) throw new Error(`occlusion: spectrum ${j} has ${mu.length} points, the full one ${full.length}`);
+    let s = 0;
+    for (let i = 0; i < full.length; i++) s += Math.abs(full[i] - mu[i]);
+    return s / full.length;
+  });
+}
+
+/** 1-based rank of each value, largest first; ties keep the neighbours' (distance) order. */
+export function rankDescending(values: readonly number[]): number[] {
+  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a] || a - b);
+  const rank = new Array<number>(values.length);
+  order.forEach((i, r) => (rank[i] = r + 1));
+  return rank;
+}
