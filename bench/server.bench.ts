@@ -1,10 +1,12 @@
 // The language server as the editor sees it, over stdio: open → diagnostics for a 10,000-atom
 // CIF, code lenses, the code-lens click (xanes/predict) → spectrum round trip with a paper-size
-// model, and the server's peak RSS with that file open and the model loaded.
+// model, the neighbour-sensitivity request (xanes/sensitivity) that follows each click, and the
+// server's peak RSS with that file open and the model loaded.
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import type { SensitivityResult } from '../server/src/lsp_ext';
 import { loadTf } from '../server/src/model/backend';
 import { resolveModelDir } from '../server/src/model/modelLocation';
 import { SERVER, ROOT, startServer, type TestServer as Harness } from '../test/lsp/lspClient';
@@ -14,29 +16,68 @@ import { writePaperModel } from './paperModel';
 
 interface SiteInfo { block: number; siteIndex: number; element: string }
 
-async function clickRows(h: Harness, uri: string, label: string, modelPath: string, rows: BenchRow[], target: boolean): Promise<void> {
+/** One xanes/* request on the document's Cu sites, as the client sends it. */
+interface RoundTrip {
+  method: 'xanes/predict' | 'xanes/sensitivity';
+  /** Row name, before the structure label. */
+  name: string;
+  /** The extra column's words for the first (untimed) request, e.g. 'first click … (model load)'. */
+  first: (ms: number) => string;
+  target?: { text: string; ms: number };
+  /** Extra column from the first response (e.g. how many graphs a sensitivity request runs). */
+  describe?: (response: unknown) => string;
+}
+
+async function roundTripRow(h: Harness, uri: string, label: string, modelPath: string, rows: BenchRow[], rt: RoundTrip): Promise<void> {
   const sites = (await h.request<SiteInfo[]>('xanes/sites', { uri })).filter((s) => s.element === 'Cu');
   if (sites.length === 0) throw new Error(`no Cu site in ${label}`);
-  const click = async (k: number): Promise<number> => {
+  let response: unknown;
+  const once = async (k: number): Promise<number> => {
     const s = sites[k % sites.length];
     const t0 = performance.now();
-    await h.request('xanes/predict', { uri, block: s.block, siteIndex: s.siteIndex, modelPath });
+    response = await h.request(rt.method, { uri, block: s.block, siteIndex: s.siteIndex, modelPath });
     return performance.now() - t0;
   };
   let first: number;
   try {
-    first = await click(0);
+    first = await once(0);
   } catch (e) {
-    rows.push({ group: 'server', name: `lens click → spectrum, ${label}`, value: null, unit: 'ms', runs: 0, note: `xanes/predict failed: ${(e as Error).message.split('\n')[0]}` });
+    rows.push({ group: 'server', name: `${rt.name}, ${label}`, value: null, unit: 'ms', runs: 0, note: `${rt.method} failed: ${(e as Error).message.split('\n')[0]}` });
     return;
   }
+  const described = rt.describe ? `${rt.describe(response)}; ` : '';
   const runs = runsFor(15);
   const times: number[] = [];
-  for (let k = 1; k <= runs; k++) times.push(await click(k));
+  for (let k = 1; k <= runs; k++) times.push(await once(k));
   const ms = median(times);
   rows.push({
-    group: 'server', name: `lens click → spectrum, ${label}`, value: round(ms, 1), unit: 'ms', runs,
-    extra: `first click ${round(first, 0)} ms (model load)`, ...(target ? { target: '≤ 150 ms', pass: ms <= 150 } : {}),
+    group: 'server', name: `${rt.name}, ${label}`, value: round(ms, 1), unit: 'ms', runs,
+    extra: `${described}${rt.first(round(first, 0))}`,
+    ...(rt.target ? { target: rt.target.text, pass: ms <= rt.target.ms } : {}),
+  });
+}
+
+/** The code-lens click: xanes/predict → spectrum. */
+function clickRows(h: Harness, uri: string, label: string, modelPath: string, rows: BenchRow[], target: boolean): Promise<void> {
+  return roundTripRow(h, uri, label, modelPath, rows, {
+    method: 'xanes/predict', name: 'lens click → spectrum', first: (ms) => `first click ${ms} ms (model load)`,
+    ...(target ? { target: { text: '≤ 150 ms', ms: 150 } } : {}),
+  });
+}
+
+/**
+ * Neighbour sensitivity (xanes/sensitivity), which the client sends once the spectrum is shown:
+ * the full graph and one occluded graph per real neighbour in one batch, every member's curves
+ * returned for the spread. Measured alone, on an idle worker, right after the click rows above
+ * (the model is loaded), so it is the time until the hover's "removing this atom…" appears.
+ */
+function sensitivityRows(h: Harness, uri: string, label: string, modelPath: string, rows: BenchRow[]): Promise<void> {
+  return roundTripRow(h, uri, label, modelPath, rows, {
+    method: 'xanes/sensitivity', name: 'xanes/sensitivity round trip', first: (ms) => `first request ${ms} ms`,
+    describe: (r) => {
+      const s = r as SensitivityResult;
+      return `1 + ${s.neighbours.length} graphs × ${s.members} member${s.members === 1 ? '' : 's'}`;
+    },
   });
 }
 
@@ -55,6 +96,7 @@ async function main(): Promise<void> {
     await h.open(small, fs.readFileSync(new URL(small), 'utf8'));
     await smallDiag;
     await clickRows(h, small, 'CuO tenorite (8 atoms)', modelPath, rows, true);
+    await sensitivityRows(h, small, 'CuO tenorite (8 atoms)', modelPath, rows);
 
     const bigUri = 'file:///bench/p1-10000.cif';
     const big = p1Cif(10000).text;
@@ -83,6 +125,7 @@ async function main(): Promise<void> {
     // every ensemble member, as a user's click runs it.
     const shipped = resolveModelDir(undefined, path.join(ROOT, 'models'));
     await clickRows(h, small, `CuO tenorite, shipped ${path.basename(shipped)}`, shipped, rows, true);
+    await sensitivityRows(h, small, `CuO tenorite, shipped ${path.basename(shipped)}`, shipped, rows);
   } finally {
     await h.close();
     fs.rmSync(modelPath, { recursive: true, force: true });

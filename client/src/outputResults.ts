@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
 import type { ResultSink } from './context';
-import { formatDelta } from './decorations/sensitivity';
+import { formatSensitivity as formatValue } from './decorations/sensitivity';
 
 export function formatResult(r: PredictResult): string {
   const lines = [
@@ -25,7 +25,7 @@ export function formatSensitivity(s: SensitivityResult): string {
   if (s.neighbours.length === 0) return `${s.label} sensitivity: ${s.note ?? 'no neighbours'}`;
   const top = [...s.neighbours].sort((a, b) => a.order - b.order).slice(0, 5);
   return `${s.label} sensitivity (occlusion, ${s.neighbours.length} neighbours, mean |Δμ|, ${s.timingMs.toFixed(0)} ms): ` +
-    top.map((n) => `#${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(2)} Å ${formatDelta(n.sensitivity)}`).join('; ');
+    top.map((n) => `#${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(2)} Å ${formatValue(n, s.members)}`).join('; ');
 }
 
 export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {

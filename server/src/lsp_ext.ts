@@ -73,6 +73,12 @@ export type SensitivityParams = PredictParams;
 export interface NeighbourSensitivity extends NeighbourRef {
   /** Mean over the domain's energy grid of |μ_full − μ_without this atom| (ensemble mean, μ units); ≥ 0. */
   sensitivity: number;
+  /**
+   * Disagreement of the ensemble members about `sensitivity`: the standard deviation (n − 1) over
+   * members of each member's own mean |Δμ| (μ units, uncalibrated; model/sensitivity.ts
+   * occlusionSpread). 0 for a one-member model (SensitivityResult.members = 1).
+   */
+  spread: number;
   /** 1-based rank by sensitivity among the real neighbours, largest first. */
   order: number;
 }
@@ -85,6 +91,8 @@ export interface SensitivityResult extends SiteRef {
   neighbours: NeighbourSensitivity[];
   /** Points of the energy grid the mean runs over. */
   gridPoints: number;
+  /** Ensemble members behind `spread` (1: no spread to report). */
+  members: number;
   /** How the occluded graphs were built (what was recomputed); for hovers and logs. */
   method: string;
   /** Why the list is empty (no neighbours within the cutoff), when it is. */

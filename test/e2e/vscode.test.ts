@@ -4,11 +4,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
+import { shippedModel } from '../fixtures/shippedModel';
 
 /** it() blocks in test/e2e/suite/extension.e2e.ts; a silently skipped test must fail here. */
 const EXPECTED_E2E_TESTS = 17;
 
 test('extension suite passes inside a real VS Code; in the UI a lens click opens the panel, decorates and hovers attention', { timeout: 400_000 }, async () => {
+  // The model the extension will resolve (modelLocation.ts: the newest models/mem-xanes-v*),
+  // read before VS Code starts; the status bar line below must name the same model.
+  const shipped = shippedModel(ROOT);
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts/e2e/run.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -22,7 +26,9 @@ test('extension suite passes inside a real VS Code; in the UI a lens click opens
   assert.doesNotMatch(out, /\d+ failing/);
   assert.match(out, /UI: code lens "Predict K-edge XANES \(Ti1, ×2\)" visible/);
   // Once the model is loaded the status bar names it and the backend.
-  assert.match(out, /UI: status bar "XANES: \S+ · (wasm|cpu|tensorflow|tensorflow-gpu)"/);
+  const bar = /UI: status bar "XANES: (\S+) · (wasm|cpu|tensorflow|tensorflow-gpu)"/.exec(out);
+  assert.ok(bar, `no status bar line in the UI output:\n${tail}`);
+  assert.equal(bar[1], shipped.name, `the UI ran ${bar[1]}, the newest model in models/ is ${shipped.name} (was one written during the run?)`);
   // The clicked lens: the panel lists the Cu1 spectrum and its chart has pixels on it.
   const panel = /UI: panel lists "([^"]*)"; chart canvas has (\d+) painted pixels/.exec(out);
   assert.ok(panel, `no panel line in the UI output:\n${tail}`);
@@ -32,7 +38,8 @@ test('extension suite passes inside a real VS Code; in the UI a lens click opens
   const labels = [...out.matchAll(/"\s*attention (\d\.\d{3}) \(Σ(\d+)\)"/g)];
   assert.equal(labels.length, 2, `attention labels: ${labels.map((m) => m[0]).join(', ')}`);
   assert.ok(Math.abs(labels.reduce((a, m) => a + Number(m[1]), 0) - 1) < 0.002);
-  assert.equal(labels.reduce((a, m) => a + Number(m[2]), 0), 20, 'the rows account for all 20 neighbours');
+  // Tenorite fills every neighbour slot of the model (graph.maxNeighbours of its metadata.json).
+  assert.equal(labels.reduce((a, m) => a + Number(m[2]), 0), shipped.maxNeighbours, `the rows account for all ${shipped.maxNeighbours} neighbours of ${shipped.name}`);
   assert.match(out, /UI: hover on O1 shows "XANES attention" with per-head scores/);
   assert.match(out, /UI: palette lists XANES: Evaluate Model…, XANES: Fine-tune on Experimental Spectra…, XANES: Train Model…/);
   // The Explorer's "Overlay Experimental Spectrum…" on a measured XDI: auto-aligned and scored.

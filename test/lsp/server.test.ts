@@ -5,6 +5,7 @@ import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } fro
 import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
+import { readMetadata } from '../../server/src/model/modelFiles';
 import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -213,8 +214,10 @@ test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per
     const p = await shipped.connection.sendRequest<PredictResult>('xanes/predict', params);
     const s = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { ...params, modelPath: p.model.path, domain: p.domain.id });
     const real = p.neighbours.filter((n) => !n.virtual);
-    // maxNeighbours comes from the model (20 for v5, 40 for a wider model): never assumed here.
-    assert.ok(real.length > 0);
+    // maxNeighbours comes from the model's metadata.json (20 for v5, 40 for v6), never assumed;
+    // tenorite has far more atoms within 8 Å of Cu, so every slot is real.
+    const metadata = readMetadata(SHIPPED_MODEL);
+    assert.equal(real.length, metadata.graph.maxNeighbours);
     assert.equal(s.neighbours.length, real.length);
     assert.deepEqual(s.neighbours.map((n) => n.rank), real.map((n) => n.rank));
     assert.deepEqual(s.neighbours.map((n) => n.distance), real.map((n) => n.distance));
@@ -222,6 +225,12 @@ test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per
     assert.equal(s.gridPoints, p.mu.length);
     assert.deepEqual(s.model, p.model);
     assert.ok(s.neighbours.every((n) => Number.isFinite(n.sensitivity) && n.sensitivity >= 0), JSON.stringify(s.neighbours.map((n) => n.sensitivity)));
+    // The spread of S_j over the ensemble's members (one forward pass): finite, ≥ 0, and not all 0
+    // for a model of several members, which disagree somewhere.
+    assert.equal(s.members, metadata.weights.members.length);
+    assert.ok(s.neighbours.every((n) => Number.isFinite(n.spread) && n.spread >= 0), JSON.stringify(s.neighbours.map((n) => n.spread)));
+    if (s.members > 1) assert.ok(s.neighbours.some((n) => n.spread > 0));
+    else assert.ok(s.neighbours.every((n) => n.spread === 0));
     assert.deepEqual(s.neighbours.map((n) => n.order).sort((a, b) => a - b), real.map((_, i) => i + 1));
     // Tenorite's CuO4 plaquette: four O near 1.95 Å. The model must notice at least one going.
     const shell = s.neighbours.filter((n) => n.element === 'O' && n.distance < 2.0);

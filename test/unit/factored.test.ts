@@ -60,9 +60,9 @@ test('shipped model: factored forward = dense forward on real Cu, Fe and Ti grap
     const err = relErr(factored[k], want);
     assert.ok(err < 1e-4, `output ${k}: relative error ${err}`);
   });
-  // The attention rows: real neighbours only (all 20 slots are real in these crystals).
+  // The attention rows: one per slot (all maxNeighbours slots are real in these crystals).
   const att = factored[factored.length - 1];
-  assert.equal(att.length, graphs.length * metadata.network.heads * 20);
+  assert.equal(att.length, graphs.length * metadata.network.heads * metadata.graph.maxNeighbours);
   net.dispose();
 });
 
@@ -76,6 +76,8 @@ test('predictor on the shipped model gives the dense forward\'s spectra and atte
   const domain = p.domainFor('Cu');
   assert.ok(domain);
   const preds = p.predict(graphs, [domain.id]);
+  // Asked for, the members' own curves (neighbour sensitivity's spread) come with the mean.
+  const withMembers = p.predict(graphs, [domain.id], { members: true });
   // The predictor averages the ensemble members: de-normalised spectra and attention alike.
   const { metadata, members } = loadModelFiles(MODEL);
   const size = metadata.network.outputs[domain.head].size;
@@ -95,8 +97,14 @@ test('predictor on the shipped model gives the dense forward\'s spectra and atte
     const want = Array.from({ length: size }, (_, i) =>
       mean(perMember.map((dense) => denormalise(dense[domain.head][b * size + i], i))));
     assert.ok(relErr(preds[b].mu, want) < 1e-4, `site ${b}`);
-    const att = Array.from({ length: heads * 20 }, (_, k) =>
-      mean(perMember.map((dense) => dense[dense.length - 1][b * heads * 20 + k])));
+    assert.equal(withMembers[b].members?.length, perMember.length);
+    perMember.forEach((dense, m) => {
+      const own = Array.from({ length: size }, (_, i) => denormalise(dense[domain.head][b * size + i], i));
+      assert.ok(relErr(withMembers[b].members![m], own) < 1e-4, `site ${b}, member ${m}`);
+    });
+    const n = metadata.graph.maxNeighbours;
+    const att = Array.from({ length: heads * n }, (_, k) =>
+      mean(perMember.map((dense) => dense[dense.length - 1][b * heads * n + k])));
     assert.ok(relErr(preds[b].attention.flat(), att) < 1e-4);
     for (const row of preds[b].attention) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5);
   });

@@ -165,6 +165,16 @@ test('the real worker bundle predicts the same as the in-process predictor', asy
   viaWorker.forEach((p, i) => {
     p.mu.forEach((m, k) => assert.ok(Math.abs(m - local[i].mu[k]) < 1e-6));
     assert.equal(p.std!.length, 7);
+    assert.equal(p.members, undefined, 'member curves only when asked for');
+  });
+  // Asked for (neighbour sensitivity's spread): each member's curve, whose mean is μ.
+  const withMembers = await s.predict(graphs, ['Fe-K-FEFF'], undefined, { members: true });
+  withMembers.forEach((p, i) => {
+    assert.equal(p.members!.length, 2);
+    p.mu.forEach((m, k) => {
+      assert.ok(Math.abs((p.members![0][k] + p.members![1][k]) / 2 - m) < 1e-6);
+      assert.ok(Math.abs(m - local[i].mu[k]) < 1e-6);
+    });
   });
   await assert.rejects(s.predict(graphs, ['Zn-K-FEFF']), /does not predict 'Zn-K-FEFF'/);
   await s.dispose();
@@ -188,6 +198,14 @@ test('background jobs (sensitivity) wait behind every queued prediction; a foreg
   assert.equal((await same)[0].mu[0], 5);
   assert.equal((await lifted)[0].mu[0], 5);
   assert.equal((await other)[0].mu[0], 6);
+  await s.dispose();
+});
+
+test('a request for member curves does not share a job with the same graphs without them', async () => {
+  const s = fakeService();
+  const g = randomGraphs(1, 5);
+  const [plain, members] = await Promise.all([s.predict(g, ['x']), s.predict(g, ['x'], undefined, { members: true })]);
+  assert.notEqual(plain[0].mu[0], members[0].mu[0], 'two jobs ran');
   await s.dispose();
 });
 

@@ -11,7 +11,7 @@ import type { AbsorberGraph, GraphOptions } from '../../server/src/graph/types';
 import { loadTf } from '../../server/src/model/backend';
 import { saveModel } from '../../server/src/model/modelFiles';
 import { loadPredictor } from '../../server/src/model/predictor';
-import { occludedGraphs, occlusionSensitivity, rankDescending } from '../../server/src/model/sensitivity';
+import { occludedGraphs, occlusionSensitivity, occlusionSpread, rankDescending } from '../../server/src/model/sensitivity';
 import { wacsfFromDistances } from '../../server/src/baseline/wacsf';
 import { structureFromArrays } from '../../server/src/structure/build';
 import { rocksaltFeO } from '../fixtures/rocksalt';
@@ -149,10 +149,13 @@ test('no neighbours: nothing to occlude; S of an empty set is empty; mismatched 
 
 // ---- S_j through a real (tiny, random) ensemble that reads every feature block ----
 
-function tinyModel(tf: Awaited<ReturnType<typeof loadTf>>['tf'], transform?: (name: string, data: Float32Array) => Float32Array): string {
+const TINY_SEEDS = [31, 32];
+
+/** The tiny ensemble, or with `seeds` a model of just those members (one seed: a one-member model). */
+function tinyModel(tf: Awaited<ReturnType<typeof loadTf>>['tf'], transform?: (name: string, data: Float32Array) => Float32Array, seeds = TINY_SEEDS): string {
   const config = { ...SMALL_CONFIG, edgeFeatureSize: E, descriptorSize: descriptorSize(OPTS) };
   assert.equal(config.descriptorSize, wacsfLength(WACSF));
-  const members = [31, 32].map((seed) => randomWeights(tf, config, seed).map((w) => (transform ? { ...w, data: transform(w.name, w.data) } : w)));
+  const members = seeds.map((seed) => randomWeights(tf, config, seed).map((w) => (transform ? { ...w, data: transform(w.name, w.data) } : w)));
   const dir = tempDir();
   saveModel(dir, { ...smallDraft('tiny-occlusion'), graph: OPTS, network: config }, members);
   return dir;
@@ -198,4 +201,59 @@ test('a neighbour whose removal changes nothing the model reads gives S = 0', as
   });
   assert.equal(S.filter((s) => s === 0).length, 8, 'the eight third-shell O');
   p.dispose();
+});
+
+// ---- the spread of S_j across ensemble members ----
+
+test('occlusionSpread: sample s.d. over members of each member\'s own mean |Δμ|; 0 for one member; shapes checked', () => {
+  // Member 0: S = [1, 0]; member 1: S = [3, 0]; member 2: S = [2, 0] → s.d. [1, 0].
+  const full = [[0, 0], [0, 0], [1, 1]];
+  const occluded = [[[1, -1], [3, 3], [3, -1]], [[0, 0], [0, 0], [1, 1]]];
+  assert.deepEqual(occlusionSpread(full, occluded), [1, 0]);
+  assert.deepEqual(occlusionSpread([[0, 0]], [[[5, 5]], [[1, 2]]]), [0, 0], 'one member: nothing to disagree');
+  assert.deepEqual(occlusionSpread([[0, 0], [0, 0]], []), []);
+  assert.throws(() => occlusionSpread([[0, 0], [0, 0]], [[[1, 1]]]), /occluded spectrum 0 has 1 members, the full one 2/);
+  assert.throws(() => occlusionSpread([], []), /no ensemble members/);
+});
+
+test('S_j spread on the tiny ensemble = the s.d. of S_j from separate one-member predictions; a one-member model has spread 0', async () => {
+  const { tf } = await loadTf('cpu');
+  const full = buildAbsorberGraph(rocksalt, 0, OPTS);
+  const occluded = occludedGraphs(full, rocksalt);
+  // As the language server runs it: one batch, member curves from the same forward pass.
+  const ens = await loadPredictor(tinyModel(tf), { tf });
+  const [whole, ...without] = ens.predict([full, ...occluded], ['Fe-K-FEFF'], { members: true });
+  assert.equal(whole.members?.length, 2);
+  const spread = occlusionSpread(whole.members!, without.map((p) => p.members!));
+  assert.equal(spread.length, 26);
+  ens.dispose();
+
+  // By hand: each member saved as its own model, the full and each occluded graph predicted
+  // one at a time, S_j^m = mean |Δμ| per member, then the sample s.d. (n − 1 = 1) over members.
+  const perMember: number[][] = [];
+  for (const seed of TINY_SEEDS) {
+    const one = await loadPredictor(tinyModel(tf, undefined, [seed]), { tf });
+    const [alone] = one.predict([full], ['Fe-K-FEFF']);
+    perMember.push(occluded.map((g) => {
+      const [gone] = one.predict([g], ['Fe-K-FEFF']);
+      return alone.mu.reduce((s, m, i) => s + Math.abs(m - gone.mu[i]), 0) / alone.mu.length;
+    }));
+    one.dispose();
+  }
+  spread.forEach((sd, j) => {
+    const [a, b] = [perMember[0][j], perMember[1][j]];
+    const mean = (a + b) / 2;
+    const hand = Math.sqrt(((a - mean) ** 2 + (b - mean) ** 2) / 1);
+    assert.ok(Math.abs(sd - hand) < 1e-6, `spread of S_${j}: ${sd} vs by hand ${hand} (members ${a}, ${b})`);
+  });
+  assert.ok(spread.some((sd) => sd > 1e-5), 'two random members disagree about some S_j');
+  assert.ok(spread.every((sd) => Number.isFinite(sd) && sd >= 0));
+
+  // One member: its curves are the mean, and the spread is exactly 0.
+  const single = await loadPredictor(tinyModel(tf, undefined, [TINY_SEEDS[0]]), { tf });
+  const [w1, ...o1] = single.predict([full, ...occluded], ['Fe-K-FEFF'], { members: true });
+  assert.equal(w1.members?.length, 1);
+  assert.deepEqual(w1.members![0], w1.mu);
+  assert.deepEqual(occlusionSpread(w1.members!, o1.map((p) => p.members!)), new Array<number>(26).fill(0));
+  single.dispose();
 });

@@ -4,7 +4,7 @@
 // sum is the share of attention that row's atoms received together.
 import type { NeighbourAttention, PredictResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
-import { byRank, formatDelta, sensitivitySentence, sensitivityStatusLine, type SensitivityState } from './sensitivity';
+import { byRank, formatSensitivity, sensitivitySentence, sensitivityStatusLine, spreadNote, type SensitivityState } from './sensitivity';
 
 /** 'mean' over heads, or a 1-based head number. */
 export type HeadSelection = 'mean' | number;
@@ -100,12 +100,15 @@ export function hoverMarkdown(result: PredictResult, line: number, head: HeadSel
     const lines = row.neighbours.map((n) => {
       const mm = norm.get(n) ?? [];
       const e = ranks?.get(n.rank);
-      const cell = ranks ? (e ? ` ${formatDelta(e.sensitivity)} (${e.order}) |` : ' — |') : '';
+      const cell = ranks && ready ? (e ? ` ${formatSensitivity(e, ready.members)} (${e.order}) |` : ' — |') : '';
       return `| ${n.rank} | ${n.element} ${n.label} | ${n.distance.toFixed(3)} | ${n.scores.map(f3).join(' | ')} | ${mm.map((v) => v.toFixed(2)).join(' | ')} |${cell}`;
     });
     parts.push([header, rule, ...lines].join('\n'));
     parts.push('_Raw: softmax attention over the real neighbours. Min–max: per head over the neighbours, as in the paper._');
-    if (ready) parts.push(`_|Δμ| removed: mean over the grid of |μ − μ without that atom| (ensemble mean); ${ready.method}._`);
+    if (ready) {
+      const spread = spreadNote(ready);
+      parts.push(`_|Δμ| removed: mean over the grid of |μ − μ without that atom| (ensemble mean)${spread ? `; ${spread}` : ''}; ${ready.method}._`);
+    }
   }
   return parts.join('\n\n');
 }

@@ -5,7 +5,8 @@
 // xanes.highlightBy = "sensitivity" it colours the rows instead of attention.
 import * as vscode from 'vscode';
 import type { PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
-import { aggregateRows, aggregateRowsBy, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, type RowAttention, score } from './attention';
+import { aggregateRows, aggregateRowsBy, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, type RowAttention } from './attention';
+import { revealRanking } from './reveal';
 import { byRank, formatDelta, type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
 
 /** What the decorations last painted on a document's editors (tests and the extension API read it). */
@@ -206,17 +207,18 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
         void vscode.window.showInformationMessage('XANES: no attention shown in this editor; predict a site first.');
         return;
       }
-      const h = head(r);
-      const real = r.neighbours.filter((n) => !n.virtual).sort((a, b) => score(b, h) - score(a, h));
-      let n = typeof rank === 'number' ? real.find((x) => x.rank === rank) : undefined;
-      if (!n) {
+      // Ranked by what colours the rows: sensitivity once it is in and chosen, else attention.
+      const ranking = revealRanking(r, head(r), highlightBy(), sensitivities.get(r.uri));
+      let item = typeof rank === 'number' ? ranking.items.find((x) => x.neighbour.rank === rank) : undefined;
+      if (!item) {
         const pick = await vscode.window.showQuickPick(
-          real.map((x) => ({ label: `${x.element} ${x.label}`, description: `rank ${x.rank} · ${x.distance.toFixed(3)} Å · ${headLabel(h)} ${score(x, h).toFixed(3)}`, x })),
-          { title: `Neighbours of ${r.label}, by attention (${headLabel(h)})` },
+          ranking.items.map((x) => ({ label: `${x.neighbour.element} ${x.neighbour.label}`, description: x.description, x })),
+          { title: ranking.title },
         );
-        n = pick?.x;
+        item = pick?.x;
       }
-      if (!n) return;
+      if (!item) return;
+      const n = item.neighbour;
       const range = new vscode.Range(n.range.start.line, n.range.start.character, n.range.end.line, n.range.end.character);
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -226,7 +228,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
         siteIndex: r.siteIndex,
         model: r.model,
         domain: r.domain,
-        note: `${r.label}: neighbour ${n.element} ${n.label}, rank ${n.rank}, ${n.distance.toFixed(3)} Å, attention ${n.scores.map((s) => s.toFixed(3)).join(' / ')}`,
+        note: `${r.label}: neighbour ${n.element} ${n.label}, rank ${n.rank}, ${n.distance.toFixed(3)} Å, ${item.note}`,
       });
     }),
   );

@@ -34,6 +34,19 @@ export function formatDelta(x: number): string {
   return x === 0 || x >= 1e-3 ? x.toFixed(4) : x.toExponential(1);
 }
 
+/**
+ * S_j with the ensemble's spread, e.g. "0.0357 ± 0.0021". A one-member model has no spread to
+ * report (its 0 is not a measurement), so it shows the value alone.
+ */
+export function formatSensitivity(n: { sensitivity: number; spread: number }, members: number): string {
+  return members >= 2 ? `${formatDelta(n.sensitivity)} ± ${formatDelta(n.spread)}` : formatDelta(n.sensitivity);
+}
+
+/** What "±" means, for the hover's footnote; null when there is no spread. */
+export function spreadNote(s: SensitivityResult): string | null {
+  return s.members >= 2 ? `± is the standard deviation over the ${s.members} ensemble members of each member's own mean |Δμ|` : null;
+}
+
 /** The hover paragraph for one row's neighbours (null when no neighbour of the row has a value). */
 export function sensitivitySentence(s: SensitivityResult, row: readonly NeighbourAttention[]): string | null {
   const ranks = byRank(s);
@@ -46,7 +59,8 @@ export function sensitivitySentence(s: SensitivityResult, row: readonly Neighbou
   const grid = `mean |Δμ| over the ${s.gridPoints}-point ${s.domain.id} grid`;
   if (hits.length === 1) {
     const h = hits[0];
-    return `**Sensitivity (occlusion):** removing this atom changes μ by **${formatDelta(h.sensitivity)}** (${grid}; rank ${h.order} of ${total}).`;
+    const members = s.members >= 2 ? `, ± over ${s.members} members` : '';
+    return `**Sensitivity (occlusion):** removing this atom changes μ by **${formatSensitivity(h, s.members)}** (${grid}${members}; rank ${h.order} of ${total}).`;
   }
   const values = hits.map((h) => h.sensitivity);
   const orders = hits.map((h) => h.order);

@@ -12,8 +12,8 @@ import { InferenceService } from '../model/inferenceService';
 import type { ModelMetadata, OutputDomain } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
 import { resolveModelDir } from '../model/modelLocation';
-import { defaultDomain, uncoveredError } from '../model/predictor';
-import { occludedGraphs, occlusionSensitivity, rankDescending } from '../model/sensitivity';
+import { defaultDomain, type Prediction, uncoveredError } from '../model/predictor';
+import { occludedGraphs, occlusionSensitivity, occlusionSpread, rankDescending } from '../model/sensitivity';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
@@ -158,22 +158,33 @@ export class InferencePredictor implements Predictor {
     if (occluded.length === 0) {
       return {
         ...base,
+        members: metadata.weights.members.length,
         neighbours: [],
         note: `${site.label} has no neighbours within ${metadata.graph.cutoff} Å: there is nothing to remove.`,
         backend: loaded.backend ?? 'unknown',
         timingMs: Date.now() - started,
       };
     }
-    // The full graph rides in the same batch: S_j compares spectra from one forward pass.
-    const [full, ...without] = await service.predict([graph, ...occluded], [domain.id], signal, { background: true });
+    // The full graph rides in the same batch: S_j compares spectra from one forward pass, and
+    // the members' own curves from that pass give S_j's spread.
+    const [full, ...without] = await service.predict([graph, ...occluded], [domain.id], signal, { background: true, members: true });
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const values = occlusionSensitivity(full.mu, without.map((p) => p.mu));
+    // Asked for above: missing curves are a worker bug, not a one-member model (spread 0 would lie).
+    const curves = (p: Prediction): number[][] => {
+      if (!p.members) throw new Error('occlusion: the inference worker returned no per-member spectra');
+      return p.members;
+    };
+    const fullMembers = curves(full);
+    const spread = occlusionSpread(fullMembers, without.map(curves));
     const order = rankDescending(values);
     return {
       ...base,
+      members: fullMembers.length,
       neighbours: real.map((n, j) => ({
         ...neighbourRef(job.structure, n, j),
         sensitivity: values[j],
+        spread: spread[j],
         order: order[j],
       })),
       backend: loaded.backend ?? 'unknown',

@@ -41,11 +41,15 @@ interface Job {
   waiters: Waiter[];
   running: boolean;
   background: boolean;
+  /** Return each member's μ(E) too (Prediction.members). */
+  members: boolean;
 }
 
 export interface PredictOptions {
   /** Run after every queued foreground job (extras that the user did not wait for). */
   background?: boolean;
+  /** Also return each ensemble member's μ(E) (Prediction.members). */
+  members?: boolean;
 }
 
 /** FNV-1a over the float bits: identical graphs (features and domain) give identical keys. */
@@ -102,12 +106,14 @@ export class InferenceService {
   predict(graphs: AbsorberGraph[], domainIds: string[], signal?: AbortSignal, options: PredictOptions = {}): Promise<Prediction[]> {
     if (this.disposed) return Promise.reject(new Error('inference service disposed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
-    const key = requestKey(graphs, domainIds);
+    // Asking for the members' curves is a different answer to the same graphs: its own job.
+    const members = options.members === true;
+    const key = requestKey(graphs, domainIds) + (members ? ':members' : '');
     return new Promise<Prediction[]>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal };
       let job = this.byKey.get(key);
       if (!job) {
-        job = { id: this.nextId++, key, graphs, domainIds, waiters: [], running: false, background: options.background === true };
+        job = { id: this.nextId++, key, graphs, domainIds, waiters: [], running: false, background: options.background === true, members };
         this.byKey.set(key, job);
         this.queue.push(job);
       } else if (!options.background) {
@@ -239,7 +245,7 @@ export class InferenceService {
           this.pump();
           return;
         }
-        const msg: ToWorker = { type: 'predict', id: job.id, graphs: job.graphs, domainIds: job.domainIds };
+        const msg: ToWorker = { type: 'predict', id: job.id, graphs: job.graphs, domainIds: job.domainIds, ...(job.members ? { members: true } : {}) };
         state.worker.postMessage(msg);
       },
       () => undefined, // `lost` has already rejected this job

@@ -18,6 +18,17 @@ export interface Prediction {
   std?: number[];
   /** [head][neighbour] attention weights (ensemble mean), 0 for padding. */
   attention: number[][];
+  /**
+   * μ(E) of each ensemble member, in member order; only when the call asks for it
+   * (PredictCallOptions.members). Quantities that are not linear in μ, such as neighbour
+   * sensitivity's mean |Δμ|, need the members' own curves for their spread.
+   */
+  members?: number[][];
+}
+
+export interface PredictCallOptions {
+  /** Also return each member's μ(E) (Prediction.members). */
+  members?: boolean;
 }
 
 export interface PredictorInfo {
@@ -32,7 +43,7 @@ export interface Predictor {
   info: PredictorInfo;
   metadata: ModelMetadata;
   /** graphs[i] is predicted in domainIds[i] (or domainIds[0] for all when one id is given). */
-  predict(graphs: AbsorberGraph[], domainIds: string[]): Prediction[];
+  predict(graphs: AbsorberGraph[], domainIds: string[], options?: PredictCallOptions): Prediction[];
   /** The domain for an absorbing element (and method, when several exist); undefined if not covered. */
   domainFor(element: string, method?: string): OutputDomain | undefined;
   dispose(): void;
@@ -117,7 +128,7 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
     });
   }
 
-  function runChunk(graphs: AbsorberGraph[], domains: OutputDomain[]): Prediction[] {
+  function runChunk(graphs: AbsorberGraph[], domains: OutputDomain[], withMembers: boolean): Prediction[] {
     // Factored once, shared by every ensemble member.
     const batch = factorGraphBatch(batchGraphs(graphs));
     const B = graphs.length;
@@ -139,6 +150,7 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
         return perMember.reduce((s, m) => s + m.attention[k], 0) / perMember.length;
       }));
       const p: Prediction = { domainId: d.id, energies: [...d.energies], mu, attention };
+      if (withMembers) p.members = curves;
       if (curves.length > 1) {
         const scale = stdScaleOf(metadata, d.id);
         p.std = mu.map((m, i) => scale * Math.sqrt(curves.reduce((s, c) => s + (c[i] - m) ** 2, 0) / (curves.length - 1)));
@@ -154,12 +166,12 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
   return {
     info: { name: metadata.name, version: metadata.version, backend, members: networks.length, domains: metadata.domains.map((d) => d.id) },
     metadata,
-    predict(graphs, domainIds) {
+    predict(graphs, domainIds, options = {}) {
       if (graphs.length === 0) return [];
       const domains = resolve(graphs, domainIds);
       const out: Prediction[] = [];
       for (let i = 0; i < graphs.length; i += chunk) {
-        out.push(...runChunk(graphs.slice(i, i + chunk), domains.slice(i, i + chunk)));
+        out.push(...runChunk(graphs.slice(i, i + chunk), domains.slice(i, i + chunk), options.members === true));
       }
       return out;
     },

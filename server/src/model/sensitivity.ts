@@ -26,6 +26,14 @@
 //   periodicity, which is what a cluster calculation around the absorber sees anyway.
 // S_j is one-at-a-time: the sum of S_j over the atoms of one CIF row is NOT the effect of
 // removing all of them together (the model is not additive), only a summary of the row.
+//
+// Spread across the ensemble: each member m gives its own S_j^m from its own full and occluded
+// spectra (same forward pass), and the spread is the sample standard deviation of S_j^m over the
+// members (n − 1, as the ensemble's μ spread; 0 for one member, where there is nothing to
+// disagree). It is NOT scaled by the μ band's calibration (metadata stdScale): that factor was
+// fitted to pointwise μ errors, not to a mean |Δμ|. S_j itself stays the ensemble-mean curves'
+// value, which is not the mean of the S_j^m (|·| is not linear), so the spread describes the
+// members' disagreement about S_j, not an interval around it.
 import { wacsfFromDistances, wacsfLeaveOneOut, type EnvironmentAtom, type WacsfOptions } from '../baseline/wacsf';
 import { assembleGraph } from '../graph/build';
 import { findNeighbours } from '../graph/neighbours';
@@ -115,4 +123,25 @@ export function rankDescending(values: readonly number[]): number[] {
   const rank = new Array<number>(values.length);
   order.forEach((i, r) => (rank[i] = r + 1));
   return rank;
+}
+
+/**
+ * Spread of S_j across ensemble members: the sample standard deviation (n − 1) over members m of
+ * S_j^m = mean over the grid of |full_m − occluded_j,m|. fullMembers[m] is member m's full
+ * spectrum, occludedMembers[j][m] member m's spectrum without neighbour j. 0 for one member.
+ */
+export function occlusionSpread(fullMembers: readonly ArrayLike<number>[], occludedMembers: readonly (readonly ArrayLike<number>[])[]): number[] {
+  const M = fullMembers.length;
+  if (M === 0) throw new Error('occlusion: no ensemble members');
+  // perMember[m][j] = S_j^m, with the same checks as the ensemble-mean S_j.
+  const perMember = fullMembers.map((full, m) => occlusionSensitivity(full, occludedMembers.map((members, j) => {
+    if (members.length !== M) throw new Error(`occlusion: occluded spectrum ${j} has ${members.length} members, the full one ${M}`);
+    return members[m];
+  })));
+  return occludedMembers.map((_, j) => {
+    if (M < 2) return 0;
+    const values = perMember.map((s) => s[j]);
+    const mean = values.reduce((a, b) => a + b, 0) / M;
+    return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (M - 1));
+  });
 }

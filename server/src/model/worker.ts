@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   port.on('message', (m: ToWorker) => {
     if (m.type !== 'predict') return;
     try {
-      post({ type: 'result', id: m.id, predictions: predictor.predict(m.graphs, m.domainIds) });
+      post({ type: 'result', id: m.id, predictions: predictor.predict(m.graphs, m.domainIds, { members: m.members === true }) });
     } catch (e) {
       post({ type: 'error', id: m.id, message: (e as Error).message });
     }

@@ -9,7 +9,8 @@ export interface WorkerConfig {
   wasmDir?: string;
 }
 
-export type ToWorker = { type: 'predict'; id: number; graphs: AbsorberGraph[]; domainIds: string[] };
+/** members: also return each ensemble member's μ(E) (Prediction.members). */
+export type ToWorker = { type: 'predict'; id: number; graphs: AbsorberGraph[]; domainIds: string[]; members?: boolean };
 
 export type FromWorker =
   | { type: 'ready'; info: PredictorInfo; fallbacks: string[] }

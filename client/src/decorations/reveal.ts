@@ -1,0 +1,74 @@
+// The order of "Reveal Neighbour…" (pure, no vscode): the neighbours ranked by whatever colours
+// the rows. With xanes.highlightBy = "sensitivity" and the occlusion result in, that is S_j;
+// otherwise attention of the selected head, and when sensitivity was asked for but is not there
+// (still computing, failed, no neighbours) the title says why the list is by attention instead.
+import type { NeighbourAttention, PredictResult } from '../../../server/src/lsp_ext';
+import { headLabel, score, type HeadSelection } from './attention';
+import { byRank, formatSensitivity, type HighlightBy, type SensitivityState } from './sensitivity';
+
+export interface RevealItem {
+  neighbour: NeighbourAttention;
+  /** Quick-pick description: rank by distance, distance, and the value the list is sorted by. */
+  description: string;
+  /** What the panel note says about this neighbour (attention per head, and S_j when known). */
+  note: string;
+}
+
+export interface RevealRanking {
+  by: HighlightBy;
+  title: string;
+  /** Real neighbours, most attended or most sensitive first. */
+  items: RevealItem[];
+}
+
+/**
+ * `sensitivity` must belong to `result` (the decorations keep only matching ones,
+ * sensitivityMatches). Ties keep the distance order.
+ */
+export function revealRanking(result: PredictResult, head: HeadSelection, highlightBy: HighlightBy, sensitivity?: SensitivityState): RevealRanking {
+  const real = result.neighbours.filter((n) => !n.virtual);
+  const ready = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
+  const ranks = ready ? byRank(ready) : undefined;
+  const attentionNote = (n: NeighbourAttention): string => `attention ${n.scores.map((s) => s.toFixed(3)).join(' / ')}`;
+  const where = (n: NeighbourAttention): string => `rank ${n.rank} · ${n.distance.toFixed(3)} Å`;
+  const sensitivityNote = (n: NeighbourAttention): string => {
+    const e = ranks?.get(n.rank);
+    return ready && e ? `; |Δμ| removed ${formatSensitivity(e, ready.members)} (sensitivity rank ${e.order} of ${ready.neighbours.length})` : '';
+  };
+
+  if (highlightBy === 'sensitivity' && ready && ranks) {
+    // The server's order is S_j's rank (ties by distance); a neighbour it lacks goes last.
+    const orderOf = (n: NeighbourAttention): number => ranks.get(n.rank)?.order ?? Number.POSITIVE_INFINITY;
+    const sorted = [...real].sort((a, b) => orderOf(a) - orderOf(b) || a.rank - b.rank);
+    return {
+      by: 'sensitivity',
+      title: `Neighbours of ${result.label}, by sensitivity (mean |Δμ| when removed; most sensitive first)`,
+      items: sorted.map((n) => {
+        const e = ranks.get(n.rank);
+        return {
+          neighbour: n,
+          description: `${where(n)} · |Δμ| ${e ? formatSensitivity(e, ready.members) : '—'}`,
+          note: `${attentionNote(n)}${sensitivityNote(n)}`,
+        };
+      }),
+    };
+  }
+
+  let why = '';
+  if (highlightBy === 'sensitivity') {
+    if (sensitivity?.status === 'pending') why = '; sensitivity still computing';
+    else if (sensitivity?.status === 'failed') why = '; sensitivity unavailable';
+    else why = '; no sensitivity for this prediction';
+  }
+  const h = head;
+  const sorted = [...real].sort((a, b) => score(b, h) - score(a, h) || a.rank - b.rank);
+  return {
+    by: 'attention',
+    title: `Neighbours of ${result.label}, by attention (${headLabel(h)}${why})`,
+    items: sorted.map((n) => ({
+      neighbour: n,
+      description: `${where(n)} · ${headLabel(h)} ${score(n, h).toFixed(3)}`,
+      note: `${attentionNote(n)}${sensitivityNote(n)}`,
+    })),
+  };
+}
