@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   console.log(`| head | mean largest weight | entropy / uniform | most-attended neighbour in the nearest shell |`);
   console.log(`|---|---|---|---|`);
   acc.forEach((a, h) => console.log(`| ${h + 1} | ${(a.max / a.n).toFixed(3)} | ${(a.entropy / a.n).toFixed(3)} | ${(100 * a.firstShell / a.n).toFixed(1)} % |`));
-  console.log(`(${acc[0].n} validation graphs; a uniform head over 20 neighbours has largest weight 0.050 and entropy 1.000)`);
+  const k = predictor.metadata.graph.maxNeighbours;
+  console.log(`(${acc[0].n} validation graphs; a uniform head over ${k} neighbours has largest weight ${(1 / k).toFixed(3)} and entropy 1.000)`);
 }
 
 main().catch((e) => {
