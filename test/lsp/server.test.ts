@@ -6,6 +6,7 @@ import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, SensitivityRes
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { readMetadata } from '../../server/src/model/modelFiles';
+import { OCCLUSION_BATCH } from '../../server/src/lsp/inferencePredictor';
 import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -237,6 +238,17 @@ test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per
     assert.equal(shell.length, 4);
     assert.ok(shell.some((n) => n.sensitivity > 1e-4), `first shell: ${shell.map((n) => n.sensitivity).join(', ')}`);
     assert.match(s.method, /padding/);
+    // A click while the sensitivity runs: the occluded graphs go to the worker in batches of
+    // OCCLUSION_BATCH, so the click waits for the batch that is running, not for all of them.
+    if (real.length > 2 * OCCLUSION_BATCH) {
+      const finished: string[] = [];
+      const background = shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { ...params, modelPath: p.model.path, domain: p.domain.id }).then((r) => { finished.push('sensitivity'); return r; });
+      const click = shipped.connection.sendRequest<PredictResult>('xanes/predict', params).then((r) => { finished.push('click'); return r; });
+      const [again, clicked] = await Promise.all([background, click]);
+      assert.deepEqual(finished, ['click', 'sensitivity'], 'the click answered before the sensitivity\'s remaining batches');
+      assert.deepEqual(clicked.mu, p.mu);
+      again.neighbours.forEach((n, j) => assert.ok(Math.abs(n.sensitivity - s.neighbours[j].sensitivity) < 1e-6, `S_${j} again: ${n.sensitivity} vs ${s.neighbours[j].sensitivity}`));
+    }
     // No neighbours within the cutoff: an empty answer that says why, not an error.
     const lone = await shipped.open('untitled:lone-cu.xyz', '1\nlone atom\nCu 0 0 0\n', 'xyz');
     const none = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { uri: lone.uri, block: 0, siteIndex: 0 });

@@ -11,7 +11,7 @@ import type { AbsorberGraph, GraphOptions } from '../../server/src/graph/types';
 import { loadTf } from '../../server/src/model/backend';
 import { saveModel } from '../../server/src/model/modelFiles';
 import { loadPredictor } from '../../server/src/model/predictor';
-import { occludedGraphs, occlusionSensitivity, occlusionSpread, rankDescending } from '../../server/src/model/sensitivity';
+import { combineOcclusionBatches, neighbourOccluder, occludedGraphs, occlusionBatchRanges, occlusionSensitivity, occlusionSpread, rankDescending } from '../../server/src/model/sensitivity';
 import { wacsfFromDistances } from '../../server/src/baseline/wacsf';
 import { structureFromArrays } from '../../server/src/structure/build';
 import { rocksaltFeO } from '../fixtures/rocksalt';
@@ -256,4 +256,32 @@ test('S_j spread on the tiny ensemble = the s.d. of S_j from separate one-member
   assert.deepEqual(w1.members![0], w1.mu);
   assert.deepEqual(occlusionSpread(w1.members!, o1.map((p) => p.members!)), new Array<number>(26).fill(0));
   single.dispose();
+});
+
+test('occlusion in batches (as the language server runs it): ranges of ≤ 10, graphs built one at a time equal occludedGraphs; S_j, spread and rank equal one 27-graph batch', async () => {
+  const { tf } = await loadTf('cpu');
+  const full = buildAbsorberGraph(rocksalt, 0, OPTS);
+  const occluded = occludedGraphs(full, rocksalt);
+  assert.deepEqual(occlusionBatchRanges(26, 10), [[0, 10], [10, 20], [20, 26]]);
+  assert.deepEqual(occlusionBatchRanges(20, 10), [[0, 10], [10, 20]]);
+  assert.deepEqual(occlusionBatchRanges(0, 10), [], 'no neighbours: no jobs');
+  assert.throws(() => occlusionBatchRanges(26, 0), /batch size must be at least 1/);
+  const occluder = neighbourOccluder(full, rocksalt);
+  assert.equal(occluder.count, 26);
+  for (const j of [0, 13, 25]) assert.deepEqual(occluder.without(j), occluded[j], `graph without neighbour ${j}`);
+  assert.throws(() => occluder.without(26), /no real neighbour 26 \(the graph has 26\)/);
+
+  const ens = await loadPredictor(tinyModel(tf), { tf });
+  const [whole, ...without] = ens.predict([full, ...occluded], ['Fe-K-FEFF'], { members: true });
+  const S = occlusionSensitivity(whole.mu, without.map((p) => p.mu));
+  const spread = occlusionSpread(whole.members!, without.map((p) => p.members!));
+  const batches = occlusionBatchRanges(occluder.count, 10).map(([a, b]) => [full, ...Array.from({ length: b - a }, (_, k) => occluder.without(a + k))]);
+  const combined = combineOcclusionBatches(batches.map((g) => ens.predict(g, ['Fe-K-FEFF'], { members: true }).map((p) => ({ mu: p.mu, members: p.members! }))));
+  assert.equal(combined.values.length, 26);
+  combined.values.forEach((v, j) => assert.ok(Math.abs(v - S[j]) < 1e-6, `S_${j}: batched ${v} vs one pass ${S[j]}`));
+  combined.spread.forEach((v, j) => assert.ok(Math.abs(v - spread[j]) < 1e-6, `spread_${j}: ${v} vs ${spread[j]}`));
+  assert.deepEqual([...combined.rank].sort((a, b) => a - b), Array.from({ length: 26 }, (_, i) => i + 1), 'ranks 1..26, each once');
+  const top = combined.rank.indexOf(1);
+  assert.equal(combined.values[top], Math.max(...combined.values), 'rank 1 is the largest S_j');
+  ens.dispose();
 });

@@ -8,14 +8,20 @@ import type { Neighbour } from '../graph/types';
 import type { NeighbourRef, PredictionDomain, PredictResult, SensitivityResult, ServerStatus } from '../lsp_ext';
 import type { Structure } from '../structure/types';
 import type { BackendPreference } from '../model/backend';
-import { InferenceService } from '../model/inferenceService';
+import { CancelledError, InferenceService } from '../model/inferenceService';
 import type { ModelMetadata, OutputDomain } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
 import { resolveModelDir } from '../model/modelLocation';
 import { defaultDomain, type Prediction, uncoveredError } from '../model/predictor';
-import { occludedGraphs, occlusionSensitivity, occlusionSpread, rankDescending } from '../model/sensitivity';
+import { combineOcclusionBatches, neighbourOccluder, occlusionBatchRanges, type OcclusionBatchResult } from '../model/sensitivity';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
+
+/**
+ * Occluded graphs per inference job: with the shipped 4-member, 40-neighbour model one batch of
+ * 10 + 1 graphs takes about a quarter of the whole 41-graph job (bench/server.bench.ts).
+ */
+export const OCCLUSION_BATCH = 10;
 
 /** Per-request models kept loaded besides the configured one. */
 const MAX_EXTRA_MODELS = 3;
@@ -142,7 +148,7 @@ export class InferencePredictor implements Predictor {
     const started = Date.now();
     // maxNeighbours, the features and the descriptor all come from the model's metadata.
     const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
-    const occluded = occludedGraphs(graph, job.structure);
+    const occluder = neighbourOccluder(graph, job.structure);
     const real = graph.neighbours.filter((n) => !n.virtual);
     const base = {
       uri: job.uri,
@@ -155,7 +161,7 @@ export class InferencePredictor implements Predictor {
       method: occlusionMethod(metadata),
       model: { name: metadata.name, version: metadata.version, path: loaded.dir },
     };
-    if (occluded.length === 0) {
+    if (occluder.count === 0) {
       return {
         ...base,
         members: metadata.weights.members.length,
@@ -165,27 +171,41 @@ export class InferencePredictor implements Predictor {
         timingMs: Date.now() - started,
       };
     }
-    // The full graph rides in the same batch: S_j compares spectra from one forward pass, and
-    // the members' own curves from that pass give S_j's spread.
-    const [full, ...without] = await service.predict([graph, ...occluded], [domain.id], signal, { background: true, members: true });
+    // Background jobs of at most OCCLUSION_BATCH + 1 graphs, built and queued one batch at a
+    // time with the event loop let in between: a lens click clicked meanwhile is handled at once
+    // and waits in the worker for the batch that is running at most. The members' curves give
+    // S_j's spread.
+    const pending: Promise<Prediction[]>[] = [];
+    for (const [start, end] of occlusionBatchRanges(occluder.count, OCCLUSION_BATCH)) {
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) break;
+      const batch = [graph];
+      for (let j = start; j < end; j++) batch.push(occluder.without(j));
+      const p = service.predict(batch, [domain.id], signal, { background: true, members: true });
+      // Awaited below with the others; a cancellation before then must not go unhandled.
+      p.catch(() => undefined);
+      pending.push(p);
+    }
+    if (signal?.aborted) {
+      await Promise.allSettled(pending);
+      throw new CancelledError();
+    }
+    const results = await Promise.all(pending);
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
-    const values = occlusionSensitivity(full.mu, without.map((p) => p.mu));
     // Asked for above: missing curves are a worker bug, not a one-member model (spread 0 would lie).
-    const curves = (p: Prediction): number[][] => {
+    const withCurves = (p: Prediction): OcclusionBatchResult => {
       if (!p.members) throw new Error('occlusion: the inference worker returned no per-member spectra');
-      return p.members;
+      return { mu: p.mu, members: p.members };
     };
-    const fullMembers = curves(full);
-    const spread = occlusionSpread(fullMembers, without.map(curves));
-    const order = rankDescending(values);
+    const { values, spread, rank } = combineOcclusionBatches(results.map((r) => r.map(withCurves)));
     return {
       ...base,
-      members: fullMembers.length,
+      members: results[0][0].members?.length ?? 0,
       neighbours: real.map((n, j) => ({
         ...neighbourRef(job.structure, n, j),
         sensitivity: values[j],
         spread: spread[j],
-        order: order[j],
+        order: rank[j],
       })),
       backend: loaded.backend ?? 'unknown',
       timingMs: Date.now() - started,

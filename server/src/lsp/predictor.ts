@@ -24,7 +24,7 @@ export interface Predictor {
   predict(job: PredictJob, signal?: AbortSignal): Promise<PredictResult>;
   /**
    * Neighbour sensitivity by occlusion (model/sensitivity.ts) for the same site, model and
-   * domain: one background job of 1 + K graphs behind any queued prediction.
+   * domain: background jobs of a few graphs each, behind any queued prediction.
    */
   sensitivity(job: PredictJob, signal?: AbortSignal): Promise<SensitivityResult>;
   onStatus(listener: (s: ServerStatus) => void): void;

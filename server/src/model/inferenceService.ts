@@ -1,8 +1,8 @@
 // Runs predictions in a worker thread: a FIFO queue, one job in the worker at a time (wasm is
 // single-threaded anyway), identical in-flight requests share one job, cancelled requests never
 // run, and a crashed worker is replaced on the next request. Background jobs (neighbour
-// sensitivity, K + 1 graphs) wait behind every queued foreground job, so a lens click is never
-// queued behind them; one already running in the worker still finishes first.
+// sensitivity, in batches of a few graphs) wait behind every queued foreground job, so a lens
+// click is never queued behind them; one already running in the worker still finishes first.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AbsorberGraph } from '../graph/types';

@@ -83,27 +83,48 @@ export function listDescriptorWithout(full: Float32Array, o: WacsfOptions): Desc
   };
 }
 
+/** Builds the occluded graphs of one absorber graph one at a time (see occludedGraphs). */
+export interface NeighbourOccluder {
+  /** Real neighbours of the graph: one occluded graph each. */
+  readonly count: number;
+  /** The graph with real neighbour j (distance order) removed. */
+  without(j: number): AbsorberGraph;
+}
+
+/**
+ * The occluded graphs of `graph` on demand, so that a caller can build them in batches and let
+ * other work in between. `structure` is the one the graph was built from (buildAbsorberGraph);
+ * without it the graph is taken as a graph-only record (graphFromNeighbourList).
+ */
+export function neighbourOccluder(graph: AbsorberGraph, structure?: Structure): NeighbourOccluder {
+  const real = graph.neighbours.filter((nb) => !nb.virtual);
+  const d = graph.options.descriptor;
+  let descriptorWithout: DescriptorWithout | undefined;
+  if (d && real.length > 0) {
+    if (!graph.descriptor) throw new Error('occlusion: the graph has no absorber descriptor although its options ask for one');
+    descriptorWithout = structure ? structureDescriptorWithout(structure, graph.absorberIndex, d, graph.descriptor) : listDescriptorWithout(graph.descriptor, d);
+  }
+  const w = descriptorWithout;
+  return {
+    count: real.length,
+    without(j: number): AbsorberGraph {
+      const removed = real[j];
+      if (!removed) throw new Error(`occlusion: no real neighbour ${j} (the graph has ${real.length})`);
+      const rest = real.filter((_, k) => k !== j);
+      const descriptor = w ? () => w(removed) : undefined;
+      return assembleGraph(graph.absorberIndex, graph.element, graph.Z, graph.range, rest, graph.options, descriptor);
+    },
+  };
+}
+
 /**
  * One graph per real neighbour of `graph`, in rank order, each with that neighbour removed (see
- * the top of this file). `structure` is the one the graph was built from (buildAbsorberGraph);
- * without it the graph is taken as a graph-only record (graphFromNeighbourList). A graph with no
+ * the top of this file); neighbourOccluder builds the same graphs one at a time. A graph with no
  * real neighbours gives [].
  */
 export function occludedGraphs(graph: AbsorberGraph, structure?: Structure): AbsorberGraph[] {
-  const real = graph.neighbours.filter((nb) => !nb.virtual);
-  if (real.length === 0) return [];
-  const d = graph.options.descriptor;
-  let without: DescriptorWithout | undefined;
-  if (d) {
-    if (!graph.descriptor) throw new Error('occlusion: the graph has no absorber descriptor although its options ask for one');
-    without = structure ? structureDescriptorWithout(structure, graph.absorberIndex, d, graph.descriptor) : listDescriptorWithout(graph.descriptor, d);
-  }
-  const w = without;
-  return real.map((removed, j) => {
-    const rest = real.filter((_, k) => k !== j);
-    const descriptor = w ? () => w(removed) : undefined;
-    return assembleGraph(graph.absorberIndex, graph.element, graph.Z, graph.range, rest, graph.options, descriptor);
-  });
+  const o = neighbourOccluder(graph, structure);
+  return Array.from({ length: o.count }, (_, j) => o.without(j));
 }
 
 /** S_j = mean over the grid of |full − occluded_j|, one value per occluded spectrum (μ units). */
@@ -144,4 +165,38 @@ export function occlusionSpread(fullMembers: readonly ArrayLike<number>[], occlu
     const mean = values.reduce((a, b) => a + b, 0) / M;
     return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (M - 1));
   });
+}
+
+/**
+ * Splits K occluded graphs into batches of at most `size`, as [start, end) index ranges. Each
+ * batch runs as its own background job in the inference worker together with the full graph, so
+ * a lens click waits for one batch, not for all K + 1 forward passes, and every S_j compares
+ * spectra from one forward pass.
+ */
+export function occlusionBatchRanges(count: number, size: number): [number, number][] {
+  if (!(size >= 1)) throw new Error(`occlusion: batch size must be at least 1, got ${size}`);
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < count; i += size) ranges.push([i, Math.min(count, i + size)]);
+  return ranges;
+}
+
+/** Spectra of one batch: [full, ...occluded], each with its members' curves. */
+export interface OcclusionBatchResult {
+  mu: ArrayLike<number>;
+  members: readonly ArrayLike<number>[];
+}
+
+/**
+ * S_j, its spread over members and its rank from the batches' results, in neighbour order:
+ * each batch's S_j against that batch's own full spectrum.
+ */
+export function combineOcclusionBatches(results: readonly (readonly OcclusionBatchResult[])[]): { values: number[]; spread: number[]; rank: number[] } {
+  const values: number[] = [];
+  const spread: number[] = [];
+  for (const [full, ...without] of results) {
+    if (!full) throw new Error('occlusion: an empty batch result');
+    values.push(...occlusionSensitivity(full.mu, without.map((p) => p.mu)));
+    spread.push(...occlusionSpread(full.members, without.map((p) => p.members)));
+  }
+  return { values, spread, rank: rankDescending(values) };
 }
