@@ -92,3 +92,38 @@ test('graphs: angular block follows the RBFs; graph-only records without vectors
   const withVectors = graphFromNeighbourList('Fe', octahedron.map((v) => ({ element: 'O', distance: r0, vector: v as [number, number, number] })), options);
   assert.ok(withVectors.edgeFeatures[65 + bin(0, 2)] > 0.5, 'listed neighbours with vectors get angular features');
 });
+
+test('Z-weighted block: each partner counts Z/26; all-Fe partners reproduce the plain block, an H partner barely counts', () => {
+  const options: GraphOptions = { ...DEFAULT_GRAPH_OPTIONS, angular: true, angularZ: true };
+  assert.equal(edgeFeatureSize(options), 1 + 64 + 2 * ANGULAR_FEATURE_SIZE);
+  const E = edgeFeatureSize(options);
+  const at = 65 + ANGULAR_FEATURE_SIZE;
+  const complex = (partners: string[]) => structureFromArrays({
+    name: 'complex', species: ['Fe', ...partners],
+    cart: [[0, 0, 0], ...octahedron.slice(0, partners.length).map((v) => v.map((x) => x * 1.05))],
+  });
+  // Six Fe partners: weights exactly 1, the weighted block equals the plain one.
+  const allFe = buildAbsorberGraph(complex(['Fe', 'Fe', 'Fe', 'Fe', 'Fe', 'Fe']), 0, options);
+  for (let j = 0; j < 6; j++) {
+    for (let q = 0; q < ANGULAR_FEATURE_SIZE; q++) {
+      assert.ok(Math.abs(allFe.edgeFeatures[j * E + at + q] - allFe.edgeFeatures[j * E + 65 + q]) < 1e-6);
+    }
+  }
+  // O everywhere but one H: the ligand trans to the H (same axis, opposite side) sees that
+  // partner in its trans bin with weight 1/26 instead of 8/26 for an O.
+  const g = buildAbsorberGraph(complex(['O', 'O', 'O', 'O', 'O', 'H']), 0, options);
+  const transTo = (el: string) => g.neighbours.findIndex((n) => n.element === el);
+  const h = transTo('H');
+  const hVec = g.neighbours[h].cart;
+  const opposite = g.neighbours.findIndex((n) => Math.abs(n.cart[0] + hVec[0]) + Math.abs(n.cart[1] + hVec[1]) + Math.abs(n.cart[2] + hVec[2]) < 1e-6);
+  assert.ok(opposite >= 0 && opposite !== h);
+  const plainTrans = g.edgeFeatures[opposite * E + 65 + bin(0, 0)];
+  const weightedTrans = g.edgeFeatures[opposite * E + at + bin(0, 0)];
+  // The trans bin also holds the cis partners' tails (4 O, weight 8/26 each).
+  const oppositeO = buildAbsorberGraph(complex(['O', 'O', 'O', 'O', 'O', 'O']), 0, options);
+  const allOTrans = oppositeO.edgeFeatures[opposite * E + 65 + bin(0, 0)];
+  assert.ok(Math.abs(plainTrans - allOTrans) < 1e-6, 'the plain block cannot tell H from O');
+  const oTransWeighted = oppositeO.edgeFeatures[opposite * E + at + bin(0, 0)];
+  assert.ok(Math.abs(oTransWeighted - (8 / 26) * allOTrans) < 1e-6, 'all O: the weighted block is 8/26 of the plain one');
+  assert.ok(weightedTrans < oTransWeighted - 0.2 * oTransWeighted, `an H trans partner counts less: ${weightedTrans} vs ${oTransWeighted}`);
+});

@@ -20,6 +20,12 @@ export const ANGULAR_COSINE_WIDTH = 0.3;
 /** An octahedron's first shell sums to about 4 in the cis bin; the scale keeps values O(1). */
 export const ANGULAR_SCALE = 0.25;
 export const ANGULAR_FEATURE_SIZE = ANGULAR_RADII.length * ANGULAR_COSINES.length;
+/**
+ * Z of the weighted block's unit weight (Fe). A scatterer's backscattering grows with Z, so an H
+ * and a Cu at the same place and angle shape multiple scattering very differently; the plain
+ * block counts both as one atom.
+ */
+export const ANGULAR_Z_REF = 26;
 
 /**
  * Write the angular features of the first `count` neighbours, whose absorber→neighbour vectors
@@ -28,7 +34,7 @@ export const ANGULAR_FEATURE_SIZE = ANGULAR_RADII.length * ANGULAR_COSINES.lengt
  */
 export function writeAngularFeatures(
   vectors: ArrayLike<number>, count: number, cutoff: number,
-  out: Float32Array, offset: number, stride: number,
+  out: Float32Array, offset: number, stride: number, weights?: ArrayLike<number>,
 ): void {
   const M = ANGULAR_RADII.length;
   const L = ANGULAR_COSINES.length;
@@ -43,7 +49,7 @@ export function writeAngularFeatures(
     unit[3 * k] = x / r;
     unit[3 * k + 1] = y / r;
     unit[3 * k + 2] = z / r;
-    const phi = smoothCutoff(r, cutoff);
+    const phi = smoothCutoff(r, cutoff) * (weights ? weights[k] : 1);
     for (let m = 0; m < M; m++) {
       const d = (r - ANGULAR_RADII[m]) / ANGULAR_RADIAL_WIDTHS[m];
       radial[k * M + m] = ANGULAR_SCALE * phi * Math.exp(-0.5 * d * d);

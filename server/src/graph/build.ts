@@ -3,7 +3,7 @@
 import { atomicNumber, elementSymbol } from '../structure/elements';
 import type { Structure, TextRange, Vec3 } from '../structure/types';
 import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
-import { ANGULAR_FEATURE_SIZE, writeAngularFeatures } from './angular';
+import { ANGULAR_FEATURE_SIZE, ANGULAR_Z_REF, writeAngularFeatures } from './angular';
 import { CONTEXT_FEATURE_SIZE, writeContextFeatures } from './context';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
@@ -13,7 +13,8 @@ import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions, type Neig
 const NO_RANGE: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export function edgeFeatureSize(options: GraphOptions): number {
-  return 1 + options.rbfCount + (options.linearRbfCount ?? 0) + (options.angular ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
+  return 1 + options.rbfCount + (options.linearRbfCount ?? 0) + (options.angular ? ANGULAR_FEATURE_SIZE : 0)
+    + (options.angularZ ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
 }
 
 /** Length of the absorber descriptor (0 when the options ask for none). */
@@ -24,6 +25,7 @@ export function descriptorSize(options: GraphOptions): number {
 /** Whether two option sets featurise graphs identically. */
 export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
   return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
+    && !!a.angularZ === !!b.angularZ
     && !!a.context === !!b.context && (a.linearRbfCount ?? 0) === (b.linearRbfCount ?? 0)
     && sameWacsfOptions(a.descriptor, b.descriptor);
 }
@@ -57,6 +59,11 @@ export function writeEdgeFeatures(
   let at = offset + 1 + options.rbfCount + (options.linearRbfCount ?? 0);
   if (options.angular) {
     writeAngularFeatures(vectors, count, options.cutoff, out, at, E);
+    at += ANGULAR_FEATURE_SIZE;
+  }
+  if (options.angularZ) {
+    const weights = Array.from({ length: count }, (_, k) => zs[k] / ANGULAR_Z_REF);
+    writeAngularFeatures(vectors, count, options.cutoff, out, at, E, weights);
     at += ANGULAR_FEATURE_SIZE;
   }
   if (options.context) writeContextFeatures(vectors, zs, count, out, at, E);

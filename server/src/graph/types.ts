@@ -14,6 +14,11 @@ export interface GraphOptions {
   linearRbfCount?: number;
   /** Angular edge features (graph/angular.ts) after the RBFs; absent = false (paper 000). */
   angular?: boolean;
+  /**
+   * A second angular block (graph/angular.ts) in which each other neighbour k counts by its
+   * atomic number (Z_k / ANGULAR_Z_REF), after the plain one; absent = false.
+   */
+  angularZ?: boolean;
   /** Neighbour-context edge features (graph/context.ts) after the angular ones; absent = false. */
   context?: boolean;
   /**

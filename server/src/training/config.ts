@@ -46,6 +46,7 @@ export interface TrainConfig {
     dropout: number;
     linearRbf?: number;
     angular?: boolean;
+    angularZ?: boolean;
     context?: boolean;
     attention?: 'tanh' | 'cosine';
     attentionTemperature?: number;

@@ -76,6 +76,7 @@ export const TRAIN_CONFIG_SCHEMA = {
         dropout: { type: 'number', minimum: 0, maximum: 0.9, default: 0, description: 'dropout rate after each dense layer while training' },
         linearRbf: { type: 'integer', minimum: 1, maximum: 256, description: 'extra edge Gaussians evenly spaced in r over [0, cutoff] (server/src/graph/rbf.ts; absent = none)' },
         angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
+        angularZ: { type: 'boolean', description: 'a second angular block with each neighbour weighted by its atomic number (server/src/graph/angular.ts; absent = false)' },
         context: { type: 'boolean', description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts; absent = false)' },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
         attentionTemperature: { type: 'number', exclusiveMinimum: 0, maximum: 50 },

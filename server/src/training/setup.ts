@@ -85,6 +85,7 @@ export function graphOptionsOf(cfg: TrainConfig): GraphOptions {
     maxNeighbours: m.maxNeighbours, cutoff: m.cutoff, rbfCount: m.rbfCount,
     ...(m.linearRbf ? { linearRbfCount: m.linearRbf } : {}),
     ...(m.angular ? { angular: true } : {}),
+    ...(m.angularZ ? { angularZ: true } : {}),
     ...(m.context ? { context: true } : {}),
     ...(m.descriptor === 'wacsf' ? { descriptor: wacsfOptionsOf(cfg) } : {}),
   };
