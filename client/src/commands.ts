@@ -1,6 +1,7 @@
 // xanes.predictSite / xanes.predictAll. Code lenses call them with explicit arguments; from the
 // command palette they fall back to the active editor and the cursor. They return the result
-// (or reject) so tests and other extensions can use them programmatically.
+// (or reject) so tests and other extensions can use them programmatically. xanes.overlayWithout
+// is the sensitivity hover's link: the spectrum again without one neighbour, into the panel.
 import * as vscode from 'vscode';
 import {
   type AbsorbingSiteInfo,
@@ -8,9 +9,12 @@ import {
   type PredictAllResult,
   PredictRequest,
   type PredictResult,
+  PredictWithoutRequest,
+  type PredictWithoutResult,
   SitesRequest,
 } from '../../server/src/lsp_ext';
 import type { XanesContext } from './context';
+import { OVERLAY_WITHOUT_COMMAND, parseOverlayWithoutArgs } from './decorations/overlayLink';
 import { cancelSensitivity, requestSensitivity } from './sensitivity';
 import { SHOW_OUTPUT_COMMAND } from './statusBar';
 
@@ -95,10 +99,28 @@ export async function predictAll(ctx: XanesContext, uri?: string, block?: number
   }
 }
 
+/** xanes.overlayWithout: arguments from the hover link (overlayLink.ts) or any executeCommand caller. */
+export async function overlayWithout(ctx: XanesContext, raw: unknown): Promise<PredictWithoutResult | undefined> {
+  try {
+    const params = parseOverlayWithoutArgs(raw);
+    if ('error' in params) throw new Error(`Overlay spectrum without a neighbour: ${params.error}.`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Predicting XANES without the neighbour…' },
+      () => ctx.client.sendRequest(PredictWithoutRequest, params),
+    );
+    ctx.results.showWithout(result);
+    return result;
+  } catch (err) {
+    return report(ctx, 'Overlay spectrum without a neighbour', err);
+  }
+}
+
 export function registerCommands(ctx: XanesContext): void {
   ctx.extension.subscriptions.push(
     vscode.commands.registerCommand(PREDICT_SITE, (uri?: string, block?: number, siteIndex?: number) => predictSite(ctx, uri, block, siteIndex)),
     vscode.commands.registerCommand(PREDICT_ALL, (uri?: string, block?: number) => predictAll(ctx, uri, block)),
     vscode.commands.registerCommand(SHOW_OUTPUT_COMMAND, () => ctx.output.show()),
+    // VS Code spreads a command URI's JSON array into arguments: the one argument is the params.
+    vscode.commands.registerCommand(OVERLAY_WITHOUT_COMMAND, (args?: unknown) => overlayWithout(ctx, args)),
   );
 }

@@ -2,7 +2,8 @@
 // with the extension.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PredictAllResult, PredictResult, SensitivityResult, ServerStatus } from '../../server/src/lsp_ext';
+import type { PredictAllResult, PredictResult, PredictWithoutResult, SensitivityResult, ServerStatus } from '../../server/src/lsp_ext';
+import type { ShownSeries } from '../../webview/src/protocol';
 import type { DecorationState } from './decorations';
 import type { SensitivityState } from './decorations/sensitivity';
 
@@ -12,6 +13,8 @@ export interface ResultSink {
   showAll(result: PredictAllResult): void;
   /** Neighbour sensitivity of a prediction already shown (it arrives after the spectrum). */
   showSensitivity(prediction: PredictResult, state: SensitivityState): void;
+  /** A spectrum with one neighbour removed (xanes/predictWithout), overlaid on its full curve. */
+  showWithout(result: PredictWithoutResult): void;
 }
 
 export interface XanesContext {
@@ -33,4 +36,6 @@ export interface XanesApi {
   attentionDecorations(uri: string): DecorationState;
   /** Neighbour sensitivity shown for a document's prediction, once it has arrived. */
   sensitivity(uri: string): SensitivityResult | undefined;
+  /** The curves in the spectrum panel as its page last reported them ([] when it is closed). */
+  panelSeries(): ShownSeries[];
 }

@@ -38,6 +38,7 @@ export function activate(extension: vscode.ExtensionContext): XanesApi {
     statusBarText: () => statusBar.item.text,
     attentionDecorations: (uri) => results.decorations.state(uri),
     sensitivity: (uri) => results.decorations.sensitivity(uri),
+    panelSeries: () => results.panel.series(),
   };
 }
 

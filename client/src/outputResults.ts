@@ -1,9 +1,9 @@
 // Prediction results as text in the "XANES Lens" output channel, next to the panel: a record
 // of what was predicted with which model, and readable without the webview.
 import type * as vscode from 'vscode';
-import type { PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
+import type { PredictAllResult, PredictResult, PredictWithoutResult, SensitivityResult } from '../../server/src/lsp_ext';
 import type { ResultSink } from './context';
-import { formatSensitivity as formatValue } from './decorations/sensitivity';
+import { formatDelta, formatSensitivity as formatValue } from './decorations/sensitivity';
 
 export function formatResult(r: PredictResult): string {
   const lines = [
@@ -28,6 +28,14 @@ export function formatSensitivity(s: SensitivityResult): string {
     top.map((n) => `#${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(2)} Å ${formatValue(n, s.members)}`).join('; ');
 }
 
+/** One line per overlay: which atom went, what it changed, and where on the energy axis most. */
+export function formatWithout(r: PredictWithoutResult): string {
+  const n = r.removed;
+  const at = r.mu.reduce((best, m, i) => (Math.abs(m - r.fullMu[i]) > Math.abs(r.mu[best] - r.fullMu[best]) ? i : best), 0);
+  return `${r.label} without #${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(3)} Å (${r.domain.id}, ${r.timingMs.toFixed(0)} ms): mean |Δμ| ${formatDelta(r.meanAbsDelta)}, ` +
+    `largest Δμ ${(r.mu[at] - r.fullMu[at]).toFixed(4)} at ${r.energies[at].toFixed(1)} eV`;
+}
+
 export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {
   return {
     showSite(r) {
@@ -40,6 +48,9 @@ export function outputResultSink(output: vscode.LogOutputChannel): ResultSink {
     showSensitivity(prediction, state) {
       if (state.status === 'ready') output.appendLine(formatSensitivity(state.result));
       else if (state.status === 'failed') output.appendLine(`${prediction.label} sensitivity failed: ${state.message}`);
+    },
+    showWithout(r) {
+      output.appendLine(formatWithout(r));
     },
   };
 }

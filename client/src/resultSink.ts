@@ -5,17 +5,18 @@ import type * as vscode from 'vscode';
 import { type AttentionDecorationsApi, registerAttentionDecorations } from './decorations';
 import type { ResultSink } from './context';
 import { outputResultSink } from './outputResults';
-import { registerSpectrumPanel } from './panel';
+import { registerSpectrumPanel, type SpectrumPanelApi } from './panel';
 
 export function createResultSink(
   context: vscode.ExtensionContext,
   output: vscode.LogOutputChannel,
-): ResultSink & { decorations: AttentionDecorationsApi } {
+): ResultSink & { decorations: AttentionDecorationsApi; panel: SpectrumPanelApi } {
   const log = outputResultSink(output);
   const panel = registerSpectrumPanel(context);
   const decorations = registerAttentionDecorations(context);
   return {
     decorations,
+    panel,
     showSite(result) {
       log.showSite(result);
       panel.show([result], { uri: result.uri });
@@ -31,6 +32,10 @@ export function createResultSink(
     showSensitivity(prediction, state) {
       log.showSensitivity(prediction, state);
       decorations.setSensitivity(prediction, state);
+    },
+    showWithout(result) {
+      log.showWithout(result);
+      panel.showWithout(result);
     },
   };
 }

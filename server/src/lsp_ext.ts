@@ -102,6 +102,46 @@ export interface SensitivityResult extends SiteRef {
   timingMs: number;
 }
 
+/**
+ * xanes/predictWithout: the spectrum again with one neighbour removed (occlusion, as in
+ * xanes/sensitivity), so its change can be seen along the energy axis.
+ */
+export interface PredictWithoutParams extends PredictParams {
+  /** The neighbour to remove: its NeighbourRef.rank (1-based distance order) in the site's prediction; must be a real neighbour. */
+  rank: number;
+  /**
+   * The atom the client saw at that rank (from the prediction it shows). Checked when given, so
+   * that a document edited since cannot silently swap which atom is removed.
+   */
+  expect?: { siteIndex: number; image: Vec3 };
+}
+
+export interface PredictWithoutResult extends SiteRef {
+  blockName: string;
+  label: string;
+  element: string;
+  multiplicity: number;
+  domain: PredictionDomain;
+  /** Absolute energies in eV, placed as PredictResult.energies. */
+  energies: number[];
+  energyNote?: string;
+  /** Ensemble-mean μ without the removed atom. */
+  mu: number[];
+  /** Its calibrated ensemble standard deviation, when the model is an ensemble. */
+  std?: number[];
+  /** μ of the full graph from the same forward pass, so mu − fullMu is exactly the occlusion's Δμ. */
+  fullMu: number[];
+  fullStd?: number[];
+  removed: NeighbourRef;
+  /** Mean over the grid of |fullMu − mu|: the removed atom's NeighbourSensitivity.sensitivity. */
+  meanAbsDelta: number;
+  /** How the occluded graph was built (as SensitivityResult.method). */
+  method: string;
+  model: { name: string; version: string; path: string };
+  backend: string;
+  timingMs: number;
+}
+
 export interface PredictAllParams {
   uri: string;
   block: number;
@@ -141,6 +181,8 @@ export const PredictRequest = new RequestType<PredictParams, PredictResult, void
 export const PredictAllRequest = new RequestType<PredictAllParams, PredictAllResult, void>('xanes/predictAll');
 /** Neighbour sensitivity by occlusion; the client asks after the spectrum is shown, never before. */
 export const SensitivityRequest = new RequestType<SensitivityParams, SensitivityResult, void>('xanes/sensitivity');
+/** One neighbour removed, as a foreground job (it is a user's click, unlike xanes/sensitivity). */
+export const PredictWithoutRequest = new RequestType<PredictWithoutParams, PredictWithoutResult, void>('xanes/predictWithout');
 export const SitesRequest = new RequestType<SitesParams, AbsorbingSiteInfo[], void>('xanes/sites');
 export const StatusNotification = new NotificationType<ServerStatus>('xanes/status');
 
@@ -148,6 +190,8 @@ export const StatusNotification = new NotificationType<ServerStatus>('xanes/stat
 export type PredictSiteCommandArgs = [uri: string, block: number, siteIndex: number];
 /** Arguments of the `xanes.predictAll` command. */
 export type PredictAllCommandArgs = [uri: string, block: number];
+/** Arguments of the `xanes.overlayWithout` command that the sensitivity hover's link carries. */
+export type OverlayWithoutCommandArgs = [params: PredictWithoutParams];
 
 /** Error codes of xanes/* requests (application range, outside JSON-RPC's and LSP's reserved ones). */
 export const XanesErrorCodes = {
@@ -159,4 +203,6 @@ export const XanesErrorCodes = {
   Unsupported: -32003,
   /** Inference failed. */
   PredictionFailed: -32004,
+  /** xanes/predictWithout names no real neighbour of the site (out of range, or a padding slot). */
+  NoSuchNeighbour: -32005,
 } as const;

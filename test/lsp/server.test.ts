@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, SensitivityResult } from '../../server/src/lsp_ext';
+import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, PredictWithoutResult, SensitivityResult } from '../../server/src/lsp_ext';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { readMetadata } from '../../server/src/model/modelFiles';
@@ -131,6 +131,15 @@ test('xanes/predict without a model is a clear error; bad sites are rejected', a
     server.connection.sendRequest('xanes/sensitivity', { uri, block: 0, siteIndex: 999 }),
     (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchSite && /Site 999 does not exist/.test(err.message),
   );
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predictWithout', { uri, block: 0, siteIndex: sites[0].siteIndex, rank: 1 }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoModel && /No XANES model is installed/.test(err.message),
+  );
+  // A rank that is not an integer is refused before any model is asked for.
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predictWithout', { uri, block: 0, siteIndex: sites[0].siteIndex, rank: 'O1' }),
+    (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchNeighbour && /by its rank \(an integer ≥ 1\), got "O1"/.test(err.message),
+  );
   const empty: PredictAllResult | null = await server.connection
     .sendRequest<PredictAllResult>('xanes/predictAll', { uri: (await server.open('fe-water.xyz')).uri, block: 0 })
     .catch(() => null);
@@ -206,14 +215,20 @@ test('shipped model: Ti (edge-relative grid) is placed at the tabulated K edge a
   }
 });
 
+/** Tenorite's Cu1: its prediction, then its sensitivity for the same model and domain (as the client asks). */
+async function tenoriteSensitivity(shipped: TestServer): Promise<{ params: { uri: string; block: number; siteIndex: number }; p: PredictResult; s: SensitivityResult }> {
+  const cu = await shipped.open('tenorite.cif');
+  const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: cu.uri });
+  const params = { uri: cu.uri, block: 0, siteIndex: site.siteIndex };
+  const p = await shipped.connection.sendRequest<PredictResult>('xanes/predict', params);
+  const s = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { ...params, modelPath: p.model.path, domain: p.domain.id });
+  return { params, p, s };
+}
+
 test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per neighbour of the prediction; a lone atom gives none', async () => {
   const shipped = await startServer({ absorbingElements: ['Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
   try {
-    const cu = await shipped.open('tenorite.cif');
-    const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: cu.uri });
-    const params = { uri: cu.uri, block: 0, siteIndex: site.siteIndex };
-    const p = await shipped.connection.sendRequest<PredictResult>('xanes/predict', params);
-    const s = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { ...params, modelPath: p.model.path, domain: p.domain.id });
+    const { params, p, s } = await tenoriteSensitivity(shipped);
     const real = p.neighbours.filter((n) => !n.virtual);
     // maxNeighbours comes from the model's metadata.json (20 for v5, 40 for v6), never assumed;
     // tenorite has far more atoms within 8 Å of Cu, so every slot is real.
@@ -254,6 +269,67 @@ test('shipped model: xanes/sensitivity gives one finite, non-negative |Δμ| per
     const none = await shipped.connection.sendRequest<SensitivityResult>('xanes/sensitivity', { uri: lone.uri, block: 0, siteIndex: 0 });
     assert.deepEqual(none.neighbours, []);
     assert.match(none.note ?? '', /Cu1 has no neighbours within [\d.]+ Å/);
+  } finally {
+    await shipped.close();
+  }
+});
+
+test('shipped model: xanes/predictWithout overlays the spectrum without one neighbour; its mean |Δμ| is that neighbour\'s sensitivity', async () => {
+  const shipped = await startServer({ absorbingElements: ['Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
+  try {
+    const { params, p, s } = await tenoriteSensitivity(shipped);
+    const same = { ...params, modelPath: p.model.path, domain: p.domain.id };
+    const meanAbs = (a: number[], b: number[]): number => a.reduce((acc, v, i) => acc + Math.abs(v - b[i]), 0) / a.length;
+    // The most sensitive neighbour (hover "rank 1 of N") and the farthest one (beyond the wACSF cutoff).
+    const first = s.neighbours.find((n) => n.order === 1);
+    const far = s.neighbours.at(-1);
+    assert.ok(first && far && far.rank === p.neighbours.filter((n) => !n.virtual).length);
+    for (const target of [first, far]) {
+      const w = await shipped.connection.sendRequest<PredictWithoutResult>('xanes/predictWithout', { ...same, rank: target.rank, expect: { siteIndex: target.siteIndex, image: target.image } });
+      assert.deepEqual(
+        { rank: w.removed.rank, element: w.removed.element, label: w.removed.label, distance: w.removed.distance, siteIndex: w.removed.siteIndex, image: w.removed.image },
+        { rank: target.rank, element: target.element, label: target.label, distance: target.distance, siteIndex: target.siteIndex, image: target.image },
+      );
+      // Placed exactly like the prediction, on the same grid.
+      assert.deepEqual(w.energies, p.energies);
+      assert.equal(w.mu.length, p.mu.length);
+      assert.equal(w.energyNote, undefined);
+      assert.deepEqual([w.label, w.element, w.multiplicity, w.blockName, w.domain.id], [p.label, p.element, p.multiplicity, p.blockName, 'Cu-K-FEFF']);
+      assert.deepEqual(w.model, p.model);
+      // The full curve of the same pass is the lens's curve, and mean |Δμ| is the hover's S_j.
+      p.mu.forEach((m, i) => assert.ok(Math.abs(w.fullMu[i] - m) < 1e-6, `full μ[${i}] ${w.fullMu[i]} vs predict ${m}`));
+      const delta = meanAbs(w.fullMu, w.mu);
+      assert.ok(Math.abs(delta - target.sensitivity) < 1e-6, `mean |Δμ| ${delta} vs S ${target.sensitivity} (rank ${target.rank})`);
+      assert.ok(Math.abs(w.meanAbsDelta - delta) < 1e-12);
+      if (target === first) assert.ok(delta > 1e-4, `removing the most sensitive neighbour changes the spectrum (${delta})`);
+      // The ensemble's calibrated band comes with both curves; it is the prediction's band for the full one.
+      if (p.std) {
+        assert.equal(w.std?.length, p.mu.length);
+        assert.ok(w.std.every((v) => Number.isFinite(v) && v >= 0));
+        p.std.forEach((v, i) => assert.ok(Math.abs((w.fullStd?.[i] ?? NaN) - v) < 1e-6));
+      }
+    }
+    // Out of range, a padding slot, a stale atom: LSP errors that say which, and the server lives on.
+    const slots = p.neighbours.length;
+    await assert.rejects(
+      shipped.connection.sendRequest('xanes/predictWithout', { ...same, rank: slots + 1 }),
+      (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchNeighbour && new RegExp(`Cu1 has no neighbour of rank ${slots + 1}: ranks run from 1 to ${slots}`).test(err.message),
+    );
+    await assert.rejects(
+      shipped.connection.sendRequest('xanes/predictWithout', { ...same, rank: 0 }),
+      (err: { code: number }) => err.code === XanesErrorCodes.NoSuchNeighbour,
+    );
+    await assert.rejects(
+      shipped.connection.sendRequest('xanes/predictWithout', { ...same, rank: 1, expect: { siteIndex: s.neighbours[0].siteIndex, image: [9, 9, 9] } }),
+      (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchNeighbour && /no longer the atom shown/.test(err.message),
+    );
+    const lone = await shipped.open('untitled:lone-cu.xyz', '1\nlone atom\nCu 0 0 0\n', 'xyz');
+    await assert.rejects(
+      shipped.connection.sendRequest('xanes/predictWithout', { uri: lone.uri, block: 0, siteIndex: 0, rank: 1 }),
+      (err: { code: number; message: string }) => err.code === XanesErrorCodes.NoSuchNeighbour && /Rank 1 of Cu1 is an empty \(virtual\) slot.*0 real neighbours/.test(err.message),
+    );
+    const again = await shipped.connection.sendRequest<PredictResult>('xanes/predict', params);
+    assert.deepEqual(again.mu, p.mu, 'the server still predicts after the errors');
   } finally {
     await shipped.close();
   }

@@ -83,7 +83,8 @@ test('the hover tells what removing a row\'s atom does to μ, with per-atom valu
   assert.match(one, /± is the standard deviation over the 4 ensemble members of each member's own mean \|Δμ\|/);
   const two = hoverMarkdown(result, 11, 'mean', { status: 'ready', result: sens }) ?? '';
   assert.match(two, /removing one of this row's 2 atoms changes μ by 5\.0e-4–0\.0120 .*ranks 2–3 of 3\); \*\*Σ 0\.0125\*\* summed over the row like attention/);
-  assert.match(two, /\| 2 \| O O11 \| 1\.980 \|.*\| 5\.0e-4 ± 1\.0e-4 \(3\) \|/);
+  // Two atoms share the row's label: each table row links its own overlay.
+  assert.match(two, /\| 2 \| O O11 \| 1\.980 \|.*\| 5\.0e-4 ± 1\.0e-4 \(3\) \[overlay\]\(command:xanes\.overlayWithout\?[^ )]+ "[^"]+"\) \|/);
   // A one-member model has no spread: the value alone, and no footnote about ±.
   const single: SensitivityResult = { ...sens, members: 1, neighbours: sens.neighbours.map((n) => ({ ...n, spread: 0 })) };
   const alone = hoverMarkdown(result, 12, 'mean', { status: 'ready', result: single }) ?? '';

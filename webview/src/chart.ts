@@ -1,5 +1,6 @@
 // The chart.js plot: one line per curve, a filled ±2σ band for ensembles, dashed E0 markers,
-// zoom/pan from chartjs-plugin-zoom and exact values in the tooltip.
+// zoom/pan from chartjs-plugin-zoom and exact values in the tooltip. Δμ curves of overlays go on
+// a right-hand axis of their own: they are ~0.01–0.1 against μ ~1 and would be flat on μ's.
 import {
   Chart,
   type ChartDataset,
@@ -99,6 +100,8 @@ export class SpectrumChart {
         scales: {
           x: { type: 'linear', title: { display: true, text: 'Energy (eV)' } },
           y: { type: 'linear', title: { display: true, text: 'μ' } },
+          // grace: Δμ is often all ≤ 0 or ≥ 0, and its zero would sit on the chart's edge.
+          y2: { type: 'linear', position: 'right', display: false, grace: '8%', title: { display: true, text: 'Δμ = without − full' } },
         },
         plugins: {
           legend: { display: false },
@@ -126,15 +129,17 @@ export class SpectrumChart {
       if (!s.visible) continue;
       const color = seriesColor(theme, s.color);
       const xs = xValues(s, mode);
-      const width = (s.kind === 'average' ? 2.5 : 1.8) + (theme.highContrast ? 1 : 0);
+      const width = (s.kind === 'average' ? 2.5 : s.kind === 'delta' ? 1.4 : 1.8) + (theme.highContrast ? 1 : 0);
+      const yAxisID = s.axis;
       if (s.lower && s.upper) {
         const upper = s.upper;
         const lower = s.lower;
         // Upper edge first, then the lower edge filled back to it ('-1'): the band between them.
-        datasets.push({ label: `${s.label} +2σ`, data: xs.map((x, i) => ({ x, y: upper[i] })), borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent' });
+        datasets.push({ label: `${s.label} +2σ`, data: xs.map((x, i) => ({ x, y: upper[i] })), yAxisID, borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent' });
         datasets.push({
           label: `${s.label} −2σ`,
           data: xs.map((x, i) => ({ x, y: lower[i] })),
+          yAxisID,
           borderWidth: 0,
           pointRadius: 0,
           fill: '-1',
@@ -145,6 +150,7 @@ export class SpectrumChart {
       datasets.push({
         label: s.label,
         data: xs.map((x, i) => ({ x, y: s.y[i] })),
+        yAxisID,
         borderColor: color,
         backgroundColor: color,
         borderWidth: width,
@@ -154,8 +160,10 @@ export class SpectrumChart {
         fill: false,
         tension: 0,
       });
-      if (mode === 'absolute') markers.push({ x: s.e0, color });
+      // An overlay and its Δμ sit on their full curve's E0 (derive.ts), which is marked already.
+      if (mode === 'absolute' && s.kind !== 'delta' && s.kind !== 'without') markers.push({ x: s.e0, color });
     }
+    const hasDelta = series.some((s) => s.visible && s.axis === 'y2');
     if (mode === 'relative' && datasets.length > 0) markers.push({ x: 0, color: theme.foreground });
     const o = overlays.get(this.chart);
     if (o) {
@@ -163,15 +171,18 @@ export class SpectrumChart {
       o.theme = theme;
     }
     const opts = this.chart.options;
-    for (const axis of ['x', 'y'] as const) {
+    const y2 = opts.scales?.y2;
+    if (y2) y2.display = hasDelta;
+    for (const axis of ['x', 'y', 'y2'] as const) {
       const scale = opts.scales?.[axis];
       if (!scale) continue;
       scale.ticks = { color: theme.foreground, font: { family: theme.fontFamily } };
-      scale.grid = { color: theme.grid };
+      // The Δμ axis has its own ticks but no grid: one set of grid lines is enough to read.
+      scale.grid = axis === 'y2' ? { color: theme.grid, drawOnChartArea: false } : { color: theme.grid };
       scale.border = { color: theme.muted };
       if (scale.title) {
         scale.title.color = theme.foreground;
-        scale.title.text = axis === 'x' ? (mode === 'absolute' ? 'Energy (eV)' : 'E − E0 (eV)') : yLabel;
+        scale.title.text = axis === 'x' ? (mode === 'absolute' ? 'Energy (eV)' : 'E − E0 (eV)') : axis === 'y2' ? 'Δμ = without − full (as predicted)' : yLabel;
       }
     }
     this.chart.data.datasets = datasets;

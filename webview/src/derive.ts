@@ -6,12 +6,13 @@ import { findE0, normalizeSpectrum, type NormalizeResult } from '../../server/sr
 import { compareSpectra, type Similarity } from '../../server/src/spectrum/similarity';
 import { loadSpectrumText, type LoadedSpectrum } from '../../server/src/spectrum/load';
 import type { Spectrum } from '../../server/src/spectrum/types';
-import type { PanelSpectrum } from './protocol';
-import type { PanelState } from './state';
+import type { PanelOverlay, PanelSpectrum, RemovedAtom } from './protocol';
+import { deltaId, type PanelState } from './state';
 
 const AVERAGE_COLOR = 4;
 
-export type SeriesKind = 'prediction' | 'average' | 'experimental';
+/** 'without': a prediction with one neighbour removed; 'delta': its Δμ = without − full (right axis). */
+export type SeriesKind = 'prediction' | 'average' | 'experimental' | 'without' | 'delta';
 
 export interface Series {
   id: string;
@@ -29,9 +30,13 @@ export interface Series {
   upper?: number[];
   e0: number;
   similarity?: Similarity | null;
-  /** Members' ids for averages; the source spectrum for predictions. */
+  /** Members' ids for averages; the source spectrum for predictions and overlays. */
   members?: string[];
   source?: PanelSpectrum;
+  /** The atom an overlay (and its Δμ) removed. */
+  removed?: RemovedAtom;
+  /** Plotted against the right-hand Δμ axis. */
+  axis: 'y' | 'y2';
 }
 
 export interface ExperimentalView {
@@ -53,9 +58,11 @@ function safeE0(s: Spectrum): number {
   }
 }
 
-/** y of a prediction: raw μ, or edge-step normalised when asked and possible. */
-function predictedY(s: Spectrum, normalise: boolean, std?: number[]): { y: number[]; std?: number[]; e0: number } {
-  const e0 = safeE0(s);
+/**
+ * y of a prediction: raw μ, or edge-step normalised when asked and possible. `e0` overrides the
+ * curve's own (an overlay uses its full curve's, so both sit on one relative axis).
+ */
+function predictedY(s: Spectrum, normalise: boolean, std?: number[], e0 = safeE0(s)): { y: number[]; std?: number[]; e0: number } {
   if (!normalise) return { y: s.mu, std, e0 };
   try {
     const r = normalizeSpectrum(s.energies, s.mu, { e0 });
@@ -67,6 +74,41 @@ function predictedY(s: Spectrum, normalise: boolean, std?: number[]): { y: numbe
 
 export function siteLabel(s: PanelSpectrum): string {
   return `${s.label} (${s.element}${s.multiplicity > 1 ? ` ×${s.multiplicity}` : ''})`;
+}
+
+/** "Cu1 without O1 (rank 1)": the rank is the removed atom's distance rank, the request's key. */
+export function overlayLabel(o: PanelOverlay): string {
+  return `${o.label} without ${o.removed.label} (rank ${o.removed.rank})`;
+}
+
+function provenance(s: PanelSpectrum): string {
+  return `${s.fileName} · ${s.blockName} · ${s.model}${s.energyNote ? ` · ${s.energyNote}` : ''}`;
+}
+
+/**
+ * The dashed curve without the atom and its Δμ = without − full. Δμ is raw μ from one forward
+ * pass (never normalised: two curves normalised by their own edge steps no longer subtract to
+ * the occlusion's effect), so its mean |·| is the hover's sensitivity.
+ */
+function overlaySeries(o: PanelOverlay, color: number, hidden: ReadonlySet<string>, normalise: boolean): Series[] {
+  const e0 = safeE0({ energies: o.energies, mu: o.fullMu });
+  const p = predictedY(o, normalise, o.std, e0);
+  const atom = `${o.removed.element} ${o.removed.label} at ${o.removed.distance.toFixed(3)} Å removed`;
+  const delta = o.mu.map((m, i) => m - o.fullMu[i]);
+  return [
+    {
+      id: o.id, kind: 'without', label: overlayLabel(o),
+      detail: `${atom}; mean |Δμ| ${o.meanAbsDelta.toPrecision(3)} · ${provenance(o)}`,
+      color, visible: !hidden.has(o.id), energies: o.energies, y: p.y, ...withBand(p.y, p.std), e0: p.e0,
+      source: o, removed: o.removed, axis: 'y',
+    },
+    {
+      id: deltaId(o.id), kind: 'delta', label: `Δμ = ${overlayLabel(o)} − full`,
+      detail: `right axis; same forward pass as the full curve · ${provenance(o)}`,
+      color, visible: !hidden.has(deltaId(o.id)), energies: o.energies, y: delta, e0,
+      source: o, removed: o.removed, axis: 'y2',
+    },
+  ];
 }
 
 export function averageGroups(spectra: readonly PanelSpectrum[]): Map<string, PanelSpectrum[]> {
@@ -111,7 +153,7 @@ export function derive(state: PanelState): Derived {
       id: s.id,
       kind: 'prediction',
       label: siteLabel(s),
-      detail: `${s.fileName} · ${s.blockName} · ${s.model}${s.energyNote ? ` · ${s.energyNote}` : ''}`,
+      detail: provenance(s),
       color,
       visible: !hidden.has(s.id),
       energies: s.energies,
@@ -119,8 +161,10 @@ export function derive(state: PanelState): Derived {
       ...withBand(p.y, p.std),
       e0: p.e0,
       source: s,
+      axis: 'y',
     });
   }
+  for (const { overlay, color } of state.overlays) series.push(...overlaySeries(overlay, color, hidden, state.normalisePredicted));
   if (state.averageByElement) {
     for (const [key, members] of averageGroups(state.spectra.map((e) => e.spectrum))) {
       const avg = weightedAverage(members.map((m) => ({ energies: m.energies, mu: m.mu, std: m.std, weight: m.multiplicity })));
@@ -139,6 +183,7 @@ export function derive(state: PanelState): Derived {
         ...withBand(p.y, p.std),
         e0: p.e0,
         members: members.map((m) => m.id),
+        axis: 'y',
       });
     }
   }
@@ -147,7 +192,8 @@ export function derive(state: PanelState): Derived {
   if (ex && experimental?.loaded) {
     const n = experimental.normalised;
     const measured: Spectrum = n ? { energies: n.energies, mu: n.norm } : experimental.loaded.spectrum;
-    for (const s of series) s.similarity = compareSpectra({ energies: s.energies, mu: s.y }, measured, ex.shift);
+    // A Δμ curve is a difference, not a spectrum: nothing to compare with a measurement.
+    for (const s of series) if (s.kind !== 'delta') s.similarity = compareSpectra({ energies: s.energies, mu: s.y }, measured, ex.shift);
     series.push({
       id: 'experimental',
       kind: 'experimental',
@@ -158,6 +204,7 @@ export function derive(state: PanelState): Derived {
       energies: measured.energies.map((e) => e + ex.shift),
       y: measured.mu,
       e0: (n ? n.e0 : safeE0(measured)) + ex.shift,
+      axis: 'y',
     });
   }
   return { series, experimental };

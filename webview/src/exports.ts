@@ -15,7 +15,8 @@ export function buildCsv(series: readonly Series[], state: PanelState, date: Dat
   const comments = [
     `XANES Lens export, ${date.toISOString()}`,
     `y: ${state.normalisePredicted ? 'edge-step normalised predictions' : 'predicted mu as output by the model'}; measurement edge-step normalised`,
-    ...shown.map((s) => `${s.label}: ${s.detail}${s.kind === 'prediction' || s.kind === 'average' ? `; E0 ${s.e0.toFixed(2)} eV` : ''}`),
+    ...shown.map((s) => `${s.label}: ${s.detail}${s.kind === 'prediction' || s.kind === 'average' || s.kind === 'without' ? `; E0 ${s.e0.toFixed(2)} eV` : ''}`),
+    ...(shown.some((s) => s.kind === 'delta') ? ['Delta-mu columns: mu without the atom minus the full mu of the same forward pass, as predicted (never normalised)'] : []),
   ];
   const cols = shown.flatMap((s) => {
     const main = { name: s.label, energies: s.energies, values: s.y };
@@ -34,9 +35,19 @@ function safeName(text: string): string {
 }
 
 export function exportFileName(series: Series | undefined, format: 'csv' | 'xdi' | 'png'): string {
-  const base = series?.source ? `${series.source.fileName.replace(/\.[^.]*$/, '')}_${series.source.label}` : series ? series.label : 'xanes-spectra';
+  const site = series?.source ? `${series.source.fileName.replace(/\.[^.]*$/, '')}_${series.source.label}` : series ? series.label : 'xanes-spectra';
+  const r = series?.removed;
+  const base = r ? `${site}${series.kind === 'delta' ? '_delta' : ''}_without_${r.label}_rank${r.rank}` : site;
   return `${safeName(base)}.${format}`;
 }
+
+const XDI_COMMENT: Record<Series['kind'], string> = {
+  prediction: 'Predicted K-edge XANES (XANES Lens).',
+  average: 'Predicted K-edge XANES (XANES Lens).',
+  experimental: 'Measured spectrum as shown in XANES Lens (shift applied).',
+  without: 'Predicted K-edge XANES with one neighbour removed by occlusion (XANES Lens).',
+  delta: 'Change of the predicted K-edge XANES when one neighbour is removed by occlusion (XANES Lens).',
+};
 
 /** XDI of one curve with provenance (model, site, shift, date) in an XANESLens namespace. */
 export function buildXdi(s: Series, state: PanelState, date: Date): string {
@@ -58,14 +69,19 @@ export function buildXdi(s: Series, state: PanelState, date: Date): string {
     add('XANESLens', 'model', src.model);
     add('XANESLens', 'domain', src.domain);
   }
+  if (s.removed) {
+    const r = s.removed;
+    add('XANESLens', 'removed', `${r.element} ${r.label}, rank ${r.rank} by distance, ${r.distance.toFixed(4)} A`);
+  }
   add('XANESLens', 'e0', `${s.e0.toFixed(3)} eV`);
   add('XANESLens', 'shift', `${s.kind === 'experimental' ? (state.experimental?.shift ?? 0) : 0} eV`);
-  add('XANESLens', 'y', s.kind === 'experimental' ? 'edge-step normalised measurement' : yName(state));
+  const y = s.kind === 'delta' ? 'delta_mu' : s.kind === 'experimental' ? 'norm' : yName(state);
+  add('XANESLens', 'y', s.kind === 'experimental' ? 'edge-step normalised measurement' : s.kind === 'delta' ? 'mu without the atom minus full mu (same forward pass)' : yName(state));
   add('XANESLens', 'date', date.toISOString());
   const band = s.lower && s.upper;
   const columns = [
     { index: 1, name: 'energy', units: 'eV' },
-    { index: 2, name: s.kind === 'experimental' ? 'norm' : yName(state) },
+    { index: 2, name: y },
     ...(band ? [{ index: 3, name: 'minus2sigma' }, { index: 4, name: 'plus2sigma' }] : []),
   ];
   const doc: XdiDocument = {
@@ -73,7 +89,7 @@ export function buildXdi(s: Series, state: PanelState, date: Date): string {
     applications: 'XANESLens/0.1',
     fields,
     columns,
-    comments: [s.kind === 'experimental' ? 'Measured spectrum as shown in XANES Lens (shift applied).' : 'Predicted K-edge XANES (XANES Lens).'],
+    comments: [XDI_COMMENT[s.kind]],
     labels: columns.map((c) => c.name),
     rows: s.energies.map((e, i) => (band && s.lower && s.upper ? [e, s.y[i], s.lower[i], s.upper[i]] : [e, s.y[i]])),
   };

@@ -30,13 +30,14 @@ export function renderList(root: HTMLElement, series: readonly Series[], selecte
     const box = h('input', { type: 'checkbox', class: 'toggle', 'aria-label': `Show ${s.label}`, 'data-testid': 'toggle' });
     box.checked = s.visible;
     box.addEventListener('change', () => on.toggle(s.id, box.checked));
-    const label = h('button', { class: 'label', 'data-testid': 'label', title: s.kind === 'prediction' ? 'Select (double-click: reveal the site in the editor)' : 'Select' },
+    const label = h('button', { class: 'label', 'data-testid': 'label', title: s.source ? 'Select (double-click: reveal the site in the editor)' : 'Select' },
       h('span', { class: 'name', text: s.label }),
       h('span', { class: 'detail', text: s.detail }));
     label.addEventListener('click', () => on.select(s.id));
     label.addEventListener('dblclick', () => on.reveal(s.id));
     const sim = h('span', { class: 'similarity', 'data-testid': 'similarity', text: formatSimilarity(s) });
-    const remove = s.kind === 'average' ? null : h('button', { class: 'remove icon', 'aria-label': `Remove ${s.label}`, title: 'Remove', text: '×', 'data-testid': 'remove' });
+    // Averages follow their sites and a Δμ curve its overlay: they are hidden, not removed.
+    const remove = s.kind === 'average' || s.kind === 'delta' ? null : h('button', { class: 'remove icon', 'aria-label': `Remove ${s.label}`, title: 'Remove', text: '×', 'data-testid': 'remove' });
     remove?.addEventListener('click', () => on.remove(s.id));
     const li = h('li', { class: `item item-${s.kind}${s.id === selected ? ' selected' : ''}${s.visible ? '' : ' hidden-curve'}`, 'data-id': s.id, 'data-testid': 'spectrum-item' },
       swatch, box, label, sim, remove);

@@ -7,9 +7,9 @@ import { h } from './dom';
 import { renderExperimental, SHIFT_LIMIT } from './experimental';
 import { buildCsv, buildXdi, exportFileName } from './exports';
 import { formatSimilarity, renderList } from './list';
-import { type ExportFormat, type HostToWebview, validateHostMessage, type WebviewToHost } from './protocol';
-import { addSpectra, initialState, type PanelState, removeSpectrum, restoreState, toggleHidden } from './state';
-import { readTheme } from './theme';
+import { type ExportFormat, type HostToWebview, type ShownSeries, validateHostMessage, type WebviewToHost } from './protocol';
+import { addOverlay, addSpectra, initialState, type PanelState, removeSpectrum, restoreState, toggleHidden } from './state';
+import { readTheme, seriesDash } from './theme';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -23,6 +23,11 @@ const vscode = acquireVsCodeApi();
 let state: PanelState = restoreState(vscode.getState());
 let derived: Derived = { series: [], experimental: null };
 let alignNote = '';
+/**
+ * The curve list last reported to the host, so that only changes are sent. It starts as '[]': an
+ * empty panel has nothing to report, and its first message stays 'ready'.
+ */
+let lastShown = '[]';
 let theme = readTheme(document);
 
 const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': 'status' });
@@ -67,6 +72,17 @@ function selectedSeries(): Series | undefined {
   return derived.series.find((s) => s.id === state.selected && s.kind !== 'experimental') ?? visible[0];
 }
 
+/** Tells the host which curves the panel holds, when that changed (the extension API and tests read it). */
+function reportShown(): void {
+  const series: ShownSeries[] = derived.series.map((s) => ({
+    id: s.id, kind: s.kind, label: s.label, visible: s.visible, points: s.energies.length, dash: seriesDash(Math.max(0, s.color), s.kind), axis: s.axis,
+  }));
+  const text = JSON.stringify(series);
+  if (text === lastShown) return;
+  lastShown = text;
+  post({ type: 'shown', series });
+}
+
 /** Re-derive and redraw. `controls: false` leaves the measurement controls alone (mid-drag on the slider). */
 function render(controls = true): void {
   vscode.setState(state);
@@ -94,6 +110,7 @@ function render(controls = true): void {
       remove: () => setState({ ...state, experimental: undefined }),
     });
   }
+  reportShown();
 }
 
 function setState(next: PanelState, controls = true): void {
@@ -118,6 +135,11 @@ function autoAlign(): void {
   const view = derived.experimental;
   if (!target || !view?.loaded) {
     alignNote = 'nothing to align to: add a prediction first';
+    render();
+    return;
+  }
+  if (target.kind === 'delta') {
+    alignNote = 'a Δμ curve is a difference, not a spectrum: select a spectrum to align to';
     render();
     return;
   }
@@ -157,6 +179,11 @@ function onMessage(m: HostToWebview): void {
     case 'addSpectra':
       setState(addSpectra(state, m.spectra, m.averageByElement));
       say(`${m.spectra.length} spectrum${m.spectra.length === 1 ? '' : 'a'} added.`);
+      break;
+    case 'addOverlay':
+      setState(addOverlay(state, m.overlay, m.parent));
+      say(`${m.overlay.label} without ${m.overlay.removed.element} ${m.overlay.removed.label} (rank ${m.overlay.removed.rank}, ${m.overlay.removed.distance.toFixed(3)} Å): mean |Δμ| ${m.overlay.meanAbsDelta.toPrecision(3)}; Δμ on the right axis.`);
+      list.querySelector(`[data-id="${CSS.escape(m.overlay.id)}"]`)?.scrollIntoView({ block: 'nearest' });
       break;
     case 'experimental':
       alignNote = '';

@@ -26,8 +26,47 @@ export interface PanelSpectrum {
   energyNote?: string;
 }
 
+/** The atom an overlay removed (xanes/predictWithout's NeighbourRef, what the panel shows of it). */
+export interface RemovedAtom {
+  element: string;
+  label: string;
+  /** Å from the absorber. */
+  distance: number;
+  /** 1-based rank by distance among the absorber's neighbours (the key of the request). */
+  rank: number;
+}
+
+/**
+ * The spectrum of a site with one neighbour removed (occlusion), drawn dashed over its full
+ * prediction. Its own fields are the occluded curve; `fullMu` is the full curve of the same
+ * forward pass, so Δμ = mu − fullMu is exact.
+ */
+export interface PanelOverlay extends PanelSpectrum {
+  /** The full prediction's PanelSpectrum id. */
+  parentId: string;
+  removed: RemovedAtom;
+  fullMu: number[];
+  /** Mean over the grid of |Δμ|: the removed atom's sensitivity. */
+  meanAbsDelta: number;
+}
+
+/** One curve as the panel drew it (reported back to the host for tests and the extension API). */
+export interface ShownSeries {
+  id: string;
+  kind: 'prediction' | 'average' | 'experimental' | 'without' | 'delta';
+  label: string;
+  visible: boolean;
+  points: number;
+  /** Line dash pattern of the curve ([] solid). */
+  dash: number[];
+  /** 'y' (μ) or 'y2' (the Δμ axis on the right). */
+  axis: 'y' | 'y2';
+}
+
 export type HostToWebview =
   | { type: 'addSpectra'; spectra: PanelSpectrum[]; averageByElement: boolean }
+  /** `parent` is the full prediction, added as well when the panel no longer has it (closed since). */
+  | { type: 'addOverlay'; overlay: PanelOverlay; parent: PanelSpectrum }
   | { type: 'experimental'; fileName: string; text: string }
   | { type: 'highlight'; id: string; note?: string }
   | { type: 'requestExport'; format: ExportFormat }
@@ -40,6 +79,8 @@ export type WebviewToHost =
   | { type: 'loadExperimental' }
   | { type: 'export'; format: ExportFormat; fileName: string; content: string }
   | { type: 'reveal'; uri: string; block: number; siteIndex: number }
+  /** The curves now in the panel, sent whenever that list changes. */
+  | { type: 'shown'; series: ShownSeries[] }
   | { type: 'error'; message: string };
 
 /** Limits that keep a malformed or hostile message from exhausting memory. */
@@ -70,10 +111,31 @@ function onlyKeys(o: Obj, required: string[], optional: string[] = []): boolean 
   return required.every((k) => k in o) && keys.every((k) => required.includes(k) || optional.includes(k));
 }
 
+const SPECTRUM_KEYS = ['id', 'uri', 'fileName', 'block', 'blockName', 'siteIndex', 'label', 'element', 'multiplicity', 'edge', 'model', 'domain', 'energies', 'mu'];
+const OVERLAY_KEYS = ['parentId', 'removed', 'fullMu', 'meanAbsDelta'];
+
 export function isPanelSpectrum(v: unknown): v is PanelSpectrum {
-  if (!isObj(v)) return false;
-  const required = ['id', 'uri', 'fileName', 'block', 'blockName', 'siteIndex', 'label', 'element', 'multiplicity', 'edge', 'model', 'domain', 'energies', 'mu'];
-  if (!onlyKeys(v, required, ['std', 'energyNote'])) return false;
+  return isObj(v) && onlyKeys(v, SPECTRUM_KEYS, ['std', 'energyNote']) && spectrumFieldsValid(v);
+}
+
+export function isPanelOverlay(v: unknown): v is PanelOverlay {
+  if (!isObj(v) || !onlyKeys(v, [...SPECTRUM_KEYS, ...OVERLAY_KEYS], ['std', 'energyNote']) || !spectrumFieldsValid(v)) return false;
+  const r = v.removed;
+  if (!isStr(v.parentId) || !isObj(r) || !onlyKeys(r, ['element', 'label', 'distance', 'rank'])) return false;
+  if (!isStr(r.element) || !isStr(r.label) || typeof r.distance !== 'number' || !(r.distance >= 0) || !isInt(r.rank) || r.rank < 1) return false;
+  const n = Array.isArray(v.energies) ? v.energies.length : -1;
+  return isNumArray(v.fullMu, n) && typeof v.meanAbsDelta === 'number' && v.meanAbsDelta >= 0;
+}
+
+const SERIES_KINDS = new Set(['prediction', 'average', 'experimental', 'without', 'delta']);
+
+function isShownSeries(v: unknown): v is ShownSeries {
+  return isObj(v) && onlyKeys(v, ['id', 'kind', 'label', 'visible', 'points', 'dash', 'axis']) && isStr(v.id) && SERIES_KINDS.has(String(v.kind)) &&
+    isStr(v.label) && typeof v.visible === 'boolean' && isInt(v.points) && isNumArray(v.dash) && (v.axis === 'y' || v.axis === 'y2');
+}
+
+/** The fields every panel curve has, once its keys are known to be the allowed ones. */
+function spectrumFieldsValid(v: Obj): boolean {
   if (v.energyNote !== undefined && !isStr(v.energyNote)) return false;
   const strings = ['id', 'uri', 'fileName', 'blockName', 'label', 'element', 'edge', 'model', 'domain'];
   if (!strings.every((k) => isStr(v[k]))) return false;
@@ -92,6 +154,10 @@ export function validateHostMessage(m: unknown): HostToWebview | null {
       return onlyKeys(m, ['type', 'spectra', 'averageByElement']) &&
         Array.isArray(m.spectra) && m.spectra.length <= LIMITS.spectra && m.spectra.every(isPanelSpectrum) &&
         typeof m.averageByElement === 'boolean'
+        ? (m as HostToWebview)
+        : null;
+    case 'addOverlay':
+      return onlyKeys(m, ['type', 'overlay', 'parent']) && isPanelOverlay(m.overlay) && isPanelSpectrum(m.parent) && m.overlay.parentId === m.parent.id
         ? (m as HostToWebview)
         : null;
     case 'experimental':
@@ -125,6 +191,8 @@ export function validateWebviewMessage(m: unknown): WebviewToHost | null {
       if (m.format === 'png' && !m.content.startsWith('data:image/png;base64,')) return null;
       return m as WebviewToHost;
     }
+    case 'shown':
+      return onlyKeys(m, ['type', 'series']) && Array.isArray(m.series) && m.series.length <= 3 * LIMITS.spectra && m.series.every(isShownSeries) ? (m as WebviewToHost) : null;
     case 'reveal':
       return onlyKeys(m, ['type', 'uri', 'block', 'siteIndex']) && isStr(m.uri) && isInt(m.block) && isInt(m.siteIndex) ? (m as WebviewToHost) : null;
     case 'error':

@@ -63,10 +63,16 @@ export function seriesColor(theme: Theme, index: number): string {
   return theme.palette[index % theme.palette.length];
 }
 
-/** Dash pattern per palette cycle, so curves stay distinguishable beyond six and in high contrast. */
-export function seriesDash(index: number, kind: 'prediction' | 'average' | 'experimental'): number[] {
+/**
+ * Dash pattern per palette cycle, so curves stay distinguishable beyond six and in high contrast.
+ * A curve with an atom removed is always dashed and its Δμ dotted, whatever its colour: the dash
+ * says "variant of a prediction" before the legend is read.
+ */
+export function seriesDash(index: number, kind: 'prediction' | 'average' | 'experimental' | 'without' | 'delta'): number[] {
   if (kind === 'experimental') return [2, 3];
   if (kind === 'average') return [8, 4];
+  if (kind === 'without') return [7, 4];
+  if (kind === 'delta') return [1.5, 2.5];
   const cycle = Math.floor(index / 6) % 3;
   return [[], [6, 3], [2, 2]][cycle];
 }

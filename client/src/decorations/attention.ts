@@ -4,6 +4,7 @@
 // sum is the share of attention that row's atoms received together.
 import type { NeighbourAttention, PredictResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
+import { overlayWithoutLink } from './overlayLink';
 import { byRank, formatSensitivity, sensitivitySentence, sensitivityStatusLine, spreadNote, type SensitivityState } from './sensitivity';
 
 /** 'mean' over heads, or a 1-based head number. */
@@ -72,6 +73,21 @@ export function minMaxPerHead(result: PredictResult): Map<NeighbourAttention, nu
 const f3 = (x: number): string => x.toFixed(3);
 
 /**
+ * The sensitivity sentence's link: the row's atom, or for a row of several atoms the one whose
+ * removal changes μ most (the table links the others).
+ */
+function rowOverlayLink(result: PredictResult, row: readonly NeighbourAttention[], ranks: ReturnType<typeof byRank>): string {
+  const scored = row.flatMap((n) => {
+    const e = ranks.get(n.rank);
+    return e ? [{ n, order: e.order }] : [];
+  });
+  if (scored.length === 0) return '';
+  const top = scored.reduce((a, b) => (b.order < a.order ? b : a));
+  const link = overlayWithoutLink(result, top.n);
+  return scored.length === 1 ? link : `${link} (this row's most sensitive atom, at ${top.n.distance.toFixed(3)} Å; the table links each atom).`;
+}
+
+/**
  * Markdown for a hover on a decorated line; null when the line is not one of the result's rows.
  * With a sensitivity state the row also gets its occlusion sentence and a per-atom column.
  */
@@ -93,14 +109,16 @@ export function hoverMarkdown(result: PredictResult, line: number, head: HeadSel
     const ready = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
     const ranks = ready ? byRank(ready) : undefined;
     const sentence = ready ? sensitivitySentence(ready, row.neighbours) : sensitivityStatusLine(sensitivity);
-    if (sentence) parts.push(sentence);
+    if (sentence) parts.push(ranks ? `${sentence} ${rowOverlayLink(result, row.neighbours, ranks)}` : sentence);
     const extra = ranks ? ' |Δμ| removed (rank) |' : '';
     const header = `| rank | atom | d (Å) | ${heads.map((h) => `${h} raw`).join(' | ')} | ${heads.map((h) => `${h} min–max`).join(' | ')} |${extra}`;
     const rule = `|${' --- |'.repeat(3 + 2 * result.heads + (ranks ? 1 : 0))}`;
     const lines = row.neighbours.map((n) => {
       const mm = norm.get(n) ?? [];
       const e = ranks?.get(n.rank);
-      const cell = ranks && ready ? (e ? ` ${formatSensitivity(e, ready.members)} (${e.order}) |` : ' — |') : '';
+      // Several atoms share the row's label: each gets its own link in its own table row.
+      const link = e && row.neighbours.length > 1 ? ` ${overlayWithoutLink(result, n, 'overlay')}` : '';
+      const cell = ranks && ready ? (e ? ` ${formatSensitivity(e, ready.members)} (${e.order})${link} |` : ' — |') : '';
       return `| ${n.rank} | ${n.element} ${n.label} | ${n.distance.toFixed(3)} | ${n.scores.map(f3).join(' | ')} | ${mm.map((v) => v.toFixed(2)).join(' | ')} |${cell}`;
     });
     parts.push([header, rule, ...lines].join('\n'));

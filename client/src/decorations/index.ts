@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
 import { aggregateRows, aggregateRowsBy, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, type RowAttention } from './attention';
+import { OVERLAY_WITHOUT_COMMAND } from './overlayLink';
 import { revealRanking } from './reveal';
 import { byRank, formatDelta, type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
 
@@ -162,6 +163,8 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
         if (!md) return undefined;
         const content = new vscode.MarkdownString(md);
         content.supportHtml = false;
+        // The sensitivity lines link "Overlay spectrum without …": trusted for that one command only.
+        content.isTrusted = { enabledCommands: [OVERLAY_WITHOUT_COMMAND] };
         return new vscode.Hover(content, document.lineAt(position.line).range);
       },
     }),

@@ -1,7 +1,7 @@
 // PredictResult (LSP) → PanelSpectrum (webview): the panel needs the curve and its provenance,
-// not the attention payload.
-import type { PredictResult } from '../../../server/src/lsp_ext';
-import type { PanelSpectrum } from '../../../webview/src/protocol';
+// not the attention payload. PredictWithoutResult → the overlay and its full curve.
+import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
+import type { PanelOverlay, PanelSpectrum } from '../../../webview/src/protocol';
 
 export function fileNameOf(uri: string): string {
   const path = uri.replace(/[?#].*$/, '');
@@ -25,7 +25,11 @@ export function spectrumId(r: SpectrumKey): string {
   return `${r.uri}#${r.block}#${r.siteIndex}#${r.model.name}@${r.model.version}#${r.domain.id}`;
 }
 
-export function toPanelSpectrum(r: PredictResult, fallbackUri?: string): PanelSpectrum {
+/** What a panel curve is built from: a prediction's curve and provenance. */
+export type SpectrumSource = Pick<PredictResult,
+  'uri' | 'block' | 'blockName' | 'siteIndex' | 'label' | 'element' | 'multiplicity' | 'domain' | 'model' | 'energies' | 'energyNote' | 'mu' | 'std'>;
+
+export function toPanelSpectrum(r: SpectrumSource, fallbackUri?: string): PanelSpectrum {
   const uri = r.uri || fallbackUri || '';
   const s: PanelSpectrum = {
     id: spectrumId({ ...r, uri }),
@@ -46,4 +50,25 @@ export function toPanelSpectrum(r: PredictResult, fallbackUri?: string): PanelSp
   if (r.std && r.std.length === r.energies.length) s.std = r.std.slice();
   if (r.energyNote) s.energyNote = r.energyNote;
   return s;
+}
+
+/**
+ * The overlay (its own curve without the atom) and its parent, the full curve of the same forward
+ * pass, whose id is the lens prediction's: the panel keeps the lens curve when it has it.
+ */
+export function toPanelOverlay(r: PredictWithoutResult): { overlay: PanelOverlay; parent: PanelSpectrum } {
+  const parent = toPanelSpectrum({ ...r, mu: r.fullMu, std: r.fullStd });
+  const own = toPanelSpectrum(r);
+  const n = r.removed;
+  return {
+    parent,
+    overlay: {
+      ...own,
+      id: `${parent.id}#without#${n.rank}`,
+      parentId: parent.id,
+      removed: { element: n.element, label: n.label, distance: n.distance, rank: n.rank },
+      fullMu: r.fullMu.slice(),
+      meanAbsDelta: r.meanAbsDelta,
+    },
+  };
 }

@@ -4,11 +4,11 @@
 // the serializer brings the panel back after a window reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PredictResult } from '../../../server/src/lsp_ext';
+import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
 import { EXPERIMENTAL_EXTENSIONS } from '../../../server/src/spectrum/load';
-import { type ExportFormat, type HostToWebview, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
-import { type SpectrumKey, toPanelSpectrum, spectrumId } from './convert';
+import { type ExportFormat, type HostToWebview, type ShownSeries, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
+import { type SpectrumKey, toPanelOverlay, toPanelSpectrum, spectrumId } from './convert';
 import { decodeExperimental, exportBytes, SAVE_FILTERS } from './files';
 import { renderPanelHtml } from './html';
 
@@ -26,6 +26,10 @@ export interface RevealInPanelArgs extends SpectrumKey {
 
 export interface SpectrumPanelApi {
   show(results: PredictResult[], opts?: ShowOptions): void;
+  /** A spectrum with one neighbour removed, dashed over its full curve (opens the panel like a lens click). */
+  showWithout(result: PredictWithoutResult): void;
+  /** The curves the panel's page last reported holding ([] when closed). */
+  series(): ShownSeries[];
 }
 
 class SpectrumPanel {
@@ -36,6 +40,8 @@ class SpectrumPanel {
   private readonly ranges = new Map<string, TextRange>();
   /** Target of the next export when a command supplied one (skips the save dialog). */
   private exportTarget: vscode.Uri | undefined;
+  /** What the page last said it holds. */
+  shown: ShownSeries[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -78,6 +84,7 @@ class SpectrumPanel {
       if (this.panel === panel) this.panel = undefined;
       this.ready = false;
       this.queue = [];
+      this.shown = [];
     }, undefined, this.context.subscriptions);
   }
 
@@ -95,6 +102,14 @@ class SpectrumPanel {
     });
     if (spectra.length === 0) return;
     this.post({ type: 'addSpectra', spectra, averageByElement: opts?.averageByElement ?? results.length > 1 });
+  }
+
+  showWithout(result: PredictWithoutResult): void {
+    if (result.energies.length < 2 || result.mu.length !== result.energies.length || result.fullMu.length !== result.energies.length) {
+      throw new Error(`the spectrum without ${result.removed.label} has ${result.mu.length} points on a ${result.energies.length}-point grid`);
+    }
+    const { overlay, parent } = toPanelOverlay(result);
+    this.post({ type: 'addOverlay', overlay, parent });
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -121,6 +136,9 @@ class SpectrumPanel {
         for (const q of queued) void this.panel?.webview.postMessage(q);
         return;
       }
+      case 'shown':
+        this.shown = m.series;
+        return;
       case 'loadExperimental':
         return this.loadExperimental();
       case 'export':
@@ -232,5 +250,9 @@ export function registerSpectrumPanel(context: vscode.ExtensionContext): Spectru
       if (args && typeof args.uri === 'string') panel.highlight(args);
     }),
   );
-  return { show: (results, opts) => panel.show(results, opts) };
+  return {
+    show: (results, opts) => panel.show(results, opts),
+    showWithout: (result) => panel.showWithout(result),
+    series: () => panel.shown,
+  };
 }

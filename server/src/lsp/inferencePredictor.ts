@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildAbsorberGraph } from '../graph/build';
 import { absoluteEnergies } from '../spectrum/edges';
 import type { Neighbour } from '../graph/types';
-import type { NeighbourRef, PredictionDomain, PredictResult, SensitivityResult, ServerStatus } from '../lsp_ext';
+import type { NeighbourRef, PredictionDomain, PredictResult, PredictWithoutResult, SensitivityResult, ServerStatus } from '../lsp_ext';
 import type { Structure } from '../structure/types';
 import type { BackendPreference } from '../model/backend';
 import { CancelledError, InferenceService } from '../model/inferenceService';
@@ -13,7 +13,8 @@ import type { ModelMetadata, OutputDomain } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
 import { resolveModelDir } from '../model/modelLocation';
 import { defaultDomain, type Prediction, uncoveredError } from '../model/predictor';
-import { combineOcclusionBatches, neighbourOccluder, occlusionBatchRanges, type OcclusionBatchResult } from '../model/sensitivity';
+import { combineOcclusionBatches, neighbourOccluder, occlusionBatchRanges, type OcclusionBatchResult, occlusionSensitivity } from '../model/sensitivity';
+import { type NeighbourKey, realNeighbourIndex } from './occlusionTarget';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
@@ -114,19 +115,9 @@ export class InferencePredictor implements Predictor {
     const [prediction] = await service.predict([graph], [domain.id], signal);
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const heads = prediction.attention.length;
-    const placed = absoluteEnergies(prediction.energies, domain.relative === true, site.element);
     return {
-      uri: job.uri,
-      block: job.block,
-      siteIndex: job.siteIndex,
-      blockName: job.blockName,
-      label: site.label,
-      element: site.element,
-      multiplicity: job.structure.orbits[site.orbit]?.length ?? 1,
+      ...siteOnGrid(job, domain, prediction.energies),
       absorberRange: site.range,
-      domain: toDomain(domain),
-      energies: placed.energies,
-      ...(placed.note ? { energyNote: placed.note } : {}),
       mu: prediction.mu,
       std: prediction.std,
       heads,
@@ -212,6 +203,34 @@ export class InferencePredictor implements Predictor {
     };
   }
 
+  async predictWithout(job: PredictJob, neighbour: NeighbourKey, signal?: AbortSignal): Promise<PredictWithoutResult> {
+    const { loaded, domain } = this.resolve(job);
+    const { metadata, service } = loaded;
+    const site = job.structure.sites[job.siteIndex];
+    const started = Date.now();
+    const graph = buildAbsorberGraph(job.structure, job.siteIndex, metadata.graph);
+    const j = realNeighbourIndex(graph.neighbours, neighbour, site.label);
+    const occluded = neighbourOccluder(graph, job.structure).without(j);
+    // Full and occluded graph in one job: Δμ then compares curves of one forward pass, as each
+    // S_j does, so the overlay's mean |Δμ| is the hover's number. Not background: a user clicked.
+    const [full, without] = await service.predict([graph, occluded], [domain.id], signal);
+    if (!loaded.backend) loaded.backend = (await service.info()).backend;
+    const rank = neighbour.rank;
+    return {
+      ...siteOnGrid(job, domain, full.energies),
+      mu: without.mu,
+      ...(without.std ? { std: without.std } : {}),
+      fullMu: full.mu,
+      ...(full.std ? { fullStd: full.std } : {}),
+      removed: neighbourRef(job.structure, graph.neighbours[rank - 1], rank - 1),
+      meanAbsDelta: occlusionSensitivity(full.mu, [without.mu])[0],
+      method: occlusionMethod(metadata),
+      model: { name: metadata.name, version: metadata.version, path: loaded.dir },
+      backend: loaded.backend ?? 'unknown',
+      timingMs: Date.now() - started,
+    };
+  }
+
   async dispose(): Promise<void> {
     await this.unload();
     for (const l of this.extra.values()) await l.service.dispose().catch(() => undefined);
@@ -261,6 +280,27 @@ export class InferencePredictor implements Predictor {
     this.current = s;
     for (const l of this.listeners) l(s);
   }
+}
+
+/**
+ * The site a result is about and its energy grid, placed at the tabulated edge for an
+ * edge-relative domain: the same for a prediction and for one with a neighbour removed.
+ */
+function siteOnGrid(job: PredictJob, domain: OutputDomain, energies: readonly number[]) {
+  const site = job.structure.sites[job.siteIndex];
+  const placed = absoluteEnergies(energies, domain.relative === true, site.element);
+  return {
+    uri: job.uri,
+    block: job.block,
+    siteIndex: job.siteIndex,
+    blockName: job.blockName,
+    label: site.label,
+    element: site.element,
+    multiplicity: job.structure.orbits[site.orbit]?.length ?? 1,
+    domain: toDomain(domain),
+    energies: placed.energies,
+    ...(placed.note ? { energyNote: placed.note } : {}),
+  };
 }
 
 /** Graph neighbour i as the client sees it (virtual ones have no row label). */

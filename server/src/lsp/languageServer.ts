@@ -25,6 +25,9 @@ import {
   type PredictParams,
   PredictRequest,
   type PredictResult,
+  type PredictWithoutParams,
+  PredictWithoutRequest,
+  type PredictWithoutResult,
   SensitivityRequest,
   type SensitivityParams,
   type SensitivityResult,
@@ -39,7 +42,7 @@ import { coverageDiagnostics } from './coverage';
 import { toLspDiagnostic } from './diagnostics';
 import { CancelledWaitError, DocumentCache, documentFormat, type ParsedEntry } from './documentCache';
 import { hoverAt } from './hover';
-import { handlePredict, handlePredictAll, handleSensitivity, handleSites, type PredictionDeps } from './prediction';
+import { handlePredict, handlePredictAll, handlePredictWithout, handleSensitivity, handleSites, type PredictionDeps } from './prediction';
 import type { Predictor } from './predictor';
 import { DEFAULT_SETTINGS, normalizeSettings, type XanesSettings } from './settings';
 import { entryFoldingRanges, entrySymbols } from './symbols';
@@ -224,6 +227,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onRequest(PredictRequest.method, afterParse(byUri, (p: PredictParams, token): Promise<PredictResult> => handlePredict(deps, p, token)));
   connection.onRequest(PredictAllRequest.method, afterParse(byUri, (p: PredictAllParams, token): Promise<PredictAllResult> => handlePredictAll(deps, p, token)));
   connection.onRequest(SensitivityRequest.method, afterParse(byUri, (p: SensitivityParams, token): Promise<SensitivityResult> => handleSensitivity(deps, p, token)));
+  connection.onRequest(PredictWithoutRequest.method, afterParse(byUri, (p: PredictWithoutParams, token): Promise<PredictWithoutResult> => handlePredictWithout(deps, p, token)));
 
   // Test hooks exist only when the test harness asks for them: never in an editor session.
   if (process.env.XANES_TEST_HOOKS === '1') {

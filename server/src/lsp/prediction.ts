@@ -1,4 +1,4 @@
-// xanes/sites, xanes/predict, xanes/predictAll and xanes/sensitivity: resolve the request to a
+// xanes/sites, xanes/predict, xanes/predictAll, xanes/sensitivity and xanes/predictWithout: resolve the request to a
 // parsed block and site, then hand the structure to the predictor. Every failure becomes a
 // ResponseError with a message a scientist can act on.
 import { type CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
@@ -9,12 +9,15 @@ import {
   type PredictAllResult,
   type PredictParams,
   type PredictResult,
+  type PredictWithoutParams,
+  type PredictWithoutResult,
   type SensitivityParams,
   type SensitivityResult,
   XanesErrorCodes,
 } from '../lsp_ext';
 import type { ParsedEntry } from './documentCache';
 import { documentSites } from './codeLens';
+import { neighbourKey, NoSuchNeighbourError } from './occlusionTarget';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 
 export interface PredictionDeps {
@@ -37,6 +40,7 @@ export async function handleSites(deps: PredictionDeps, uri: string): Promise<Ab
 function toResponseError(err: unknown): ResponseError<void> {
   if (err instanceof ResponseError) return err;
   if (err instanceof NoModelError) return new ResponseError(XanesErrorCodes.NoModel, err.message);
+  if (err instanceof NoSuchNeighbourError) return new ResponseError(XanesErrorCodes.NoSuchNeighbour, err.message);
   if (err instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'XANES prediction cancelled');
   const message = err instanceof Error ? err.message : String(err);
   return new ResponseError(XanesErrorCodes.PredictionFailed, `XANES prediction failed: ${message}`);
@@ -102,6 +106,11 @@ export function handlePredict(deps: PredictionDeps, params: PredictParams, token
 /** xanes/sensitivity: neighbour sensitivity by occlusion, for the site, model and domain of a prediction. */
 export function handleSensitivity(deps: PredictionDeps, params: SensitivityParams, token?: CancellationToken): Promise<SensitivityResult> {
   return runJob(deps, params, token, (p, job, signal) => p.sensitivity(job, signal));
+}
+
+/** xanes/predictWithout: the spectrum with one neighbour removed, beside the full one of the same pass. */
+export function handlePredictWithout(deps: PredictionDeps, params: PredictWithoutParams, token?: CancellationToken): Promise<PredictWithoutResult> {
+  return runJob(deps, params, token, (p, job, signal) => p.predictWithout(job, neighbourKey(params), signal));
 }
 
 export async function handlePredictAll(deps: PredictionDeps, params: PredictAllParams, token?: CancellationToken): Promise<PredictAllResult> {

@@ -1,7 +1,8 @@
 // What the language server needs from inference, behind one interface so the LSP layer does
 // not care whether a model is installed, loading, or running in a worker thread.
-import type { PredictionDomain, PredictResult, SensitivityResult, ServerStatus } from '../lsp_ext';
+import type { PredictionDomain, PredictResult, PredictWithoutResult, SensitivityResult, ServerStatus } from '../lsp_ext';
 import type { Structure } from '../structure/types';
+import type { NeighbourKey } from './occlusionTarget';
 import type { XanesSettings } from './settings';
 
 export interface PredictJob {
@@ -27,6 +28,12 @@ export interface Predictor {
    * domain: background jobs of a few graphs each, behind any queued prediction.
    */
   sensitivity(job: PredictJob, signal?: AbortSignal): Promise<SensitivityResult>;
+  /**
+   * The site's spectrum with one real neighbour removed (model/sensitivity.ts neighbourOccluder)
+   * and the full spectrum from the same forward pass, as a foreground job. Rejects with
+   * occlusionTarget's NoSuchNeighbourError when `neighbour` names no real neighbour.
+   */
+  predictWithout(job: PredictJob, neighbour: NeighbourKey, signal?: AbortSignal): Promise<PredictWithoutResult>;
   onStatus(listener: (s: ServerStatus) => void): void;
   dispose(): Promise<void>;
   /** Test hook (XANES_TEST_HOOKS=1): terminate the inference worker(s) as a crash would; returns how many. */

@@ -1,8 +1,9 @@
 // Inside a real VS Code: activation, languages, lenses, hover, diagnostics, the lens command, and
 // the whole prediction flow on a Cu crystal (tenorite, covered by the model's Cu-K-FEFF domain):
 // result shape and provenance, the spectrum panel beside the editor, attention decorations on
-// the neighbour rows, the attention hover, neighbour sensitivity (hover and row colouring), head
-// selection and clearing. Assertions are about shapes and behaviour, never the model's exact μ
+// the neighbour rows, the attention hover, neighbour sensitivity (hover and row colouring), the
+// hover's "Overlay spectrum without …" link adding a dashed curve to the panel, head selection and
+// clearing. Assertions are about shapes and behaviour, never the model's exact μ
 // values (the shipped model is retrained).
 // Last, "XANES: Train Model…" on a tiny config: cancelled after its first checkpoint, resumed to
 // the end, and the model it writes is the one the lens then predicts with.
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { XanesApi } from '../../../client/src/context';
-import type { PredictResult } from '../../../server/src/lsp_ext';
+import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
 import type { ModelMetadata } from '../../../server/src/model/metadata';
 import type { TrainState } from '../../../server/src/training/checkpoint';
 import type { RunReport } from '../../../server/src/training/run';
@@ -264,7 +265,7 @@ describe('XANES Lens in VS Code', () => {
       assert.doesNotMatch(hoverText(other ?? []), /XANES attention/);
     });
 
-    it('neighbour sensitivity follows the spectrum: one value per neighbour, in the hover, and colouring the rows on request', async () => {
+    it('neighbour sensitivity follows the spectrum: one value per neighbour, in the hover, colouring the rows on request, and its link overlays the spectrum without O1 in the panel', async () => {
       const uri = tenorite.uri.toString();
       const s = await poll('sensitivity', () => api().sensitivity(uri), (x) => x !== undefined, 60_000);
       assert.ok(s);
@@ -284,7 +285,7 @@ describe('XANES Lens in VS Code', () => {
       assert.match(text, /removing one of this row's \d+ atoms changes μ by/);
       assert.match(text, /\|Δμ\| removed \(rank\)/);
       // The per-atom column shows S_j ± its spread across the members (value alone for one member).
-      if (members > 1) assert.match(text, /\| \d[\d.e-]* ± \d[\d.e-]* \(\d+\) \|/);
+      if (members > 1) assert.match(text, /\| \d[\d.e-]* ± \d[\d.e-]* \(\d+\)( \[overlay\]\(command:[^)]*\))? \|/);
       // xanes.highlightBy = sensitivity: the rows carry Σ mean |Δμ| instead of attention.
       const sum = (line: number): number => s.neighbours.filter((n) => n.range.start.line === line).reduce((a, n) => a + n.sensitivity, 0);
       await vscode.commands.executeCommand('xanes.selectHighlight', 'sensitivity');
@@ -292,7 +293,44 @@ describe('XANES Lens in VS Code', () => {
       for (const row of state.rows) assert.match(row.text, new RegExp(`sensitivity ${sum(row.line).toFixed(4).replace('.', '\\.')} \\(Σ\\d+\\)`));
       await vscode.commands.executeCommand('xanes.selectHighlight', 'attention');
       await poll('attention rows again', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('attention')));
-    });
+
+      // The hover's "Overlay spectrum without O1" link: the command adds the dashed curve and its
+      // Δμ to the panel, and reopens a closed panel. (One it() with the sensitivity it needs.)
+      // The link's arguments, as VS Code hands them to the command when it is clicked.
+      const link = /\[Overlay spectrum without O1\]\(command:xanes\.overlayWithout\?([^\s)]+)/.exec(text);
+      assert.ok(link, text.slice(0, 400));
+      // Trusted for that one command only (a hover must not run arbitrary command: links).
+      const md = hovers.flatMap((h) => h.contents).find((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString && c.value.includes('Overlay spectrum'));
+      assert.deepEqual(md?.isTrusted, { enabledCommands: ['xanes.overlayWithout'] });
+      const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+      const w = await vscode.commands.executeCommand<PredictWithoutResult>('xanes.overlayWithout', ...args);
+      assert.ok(w, 'xanes.overlayWithout returns its result');
+      assert.equal(w.removed.label, 'O1');
+      assert.equal(w.mu.length, 111);
+      // The row's most sensitive O: its mean |Δμ| is the hover's value for that atom.
+      const entry = s.neighbours.find((n) => n.rank === w.removed.rank);
+      assert.ok(entry && Math.min(...s.neighbours.filter((n) => n.label === 'O1').map((n) => n.order)) === entry.order);
+      assert.ok(Math.abs(w.meanAbsDelta - entry.sensitivity) < 1e-6, `${w.meanAbsDelta} vs ${entry.sensitivity}`);
+      const label = `Cu1 without O1 (rank ${w.removed.rank})`;
+      const shown = await poll('the overlay in the panel', () => api().panelSeries(), (list) => list.some((x) => x.label === label));
+      const curve = shown.find((x) => x.label === label)!;
+      assert.deepEqual([curve.kind, curve.points, curve.visible, curve.axis], ['without', 111, true, 'y']);
+      assert.ok(curve.dash.length > 0, 'dashed');
+      assert.ok(shown.some((x) => x.kind === 'delta' && x.axis === 'y2' && x.label === `Δμ = ${label} − full`));
+      assert.ok(shown.some((x) => x.kind === 'prediction' && x.label === 'Cu1 (Cu ×4)'));
+      // Closed panel: the command opens it again, with the full curve to compare against.
+      const tab = (): vscode.Tab | undefined => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === 'XANES spectra' && t.input instanceof vscode.TabInputWebview);
+      await vscode.window.tabGroups.close(tab()!);
+      await poll('panel closed', () => api().panelSeries(), (list) => list.length === 0);
+      const far = s.neighbours.at(-1)!;
+      const again = await vscode.commands.executeCommand<PredictWithoutResult>('xanes.overlayWithout', { ...(args[0] as object), rank: far.rank, expect: { siteIndex: far.siteIndex, image: far.image } });
+      const farLabel = `Cu1 without ${far.label} (rank ${far.rank})`;
+      assert.equal(again.removed.rank, far.rank);
+      const reopened = await poll('the reopened panel', () => api().panelSeries(), (list) => list.some((x) => x.label === farLabel));
+      assert.deepEqual(reopened.map((x) => x.kind), ['prediction', 'without', 'delta']);
+      assert.ok(tab(), 'the spectrum panel is open again');
+      await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+    }).timeout(120_000);
 
     it('xanes.selectAttentionHead 2 repaints the rows with head 2', async () => {
       await vscode.commands.executeCommand('xanes.selectAttentionHead', 2);
