@@ -3,6 +3,7 @@
 // carried, or from any caller of executeCommand, so they are checked field by field before they
 // become an xanes/predictWithout request.
 import type { NeighbourRef, OverlayWithoutCommandArgs, PredictResult, PredictWithoutParams } from '../../../server/src/lsp_ext';
+import { expectedAtom } from '../../../server/src/lsp/occlusionTarget';
 
 export const OVERLAY_WITHOUT_COMMAND = 'xanes.overlayWithout';
 
@@ -66,12 +67,9 @@ export function parseOverlayWithoutArgs(raw: unknown): PredictWithoutParams | { 
   if (typeof v.modelPath === 'string') params.modelPath = v.modelPath;
   if (typeof v.domain === 'string') params.domain = v.domain;
   if (v.expect !== undefined) {
-    const e = v.expect;
-    if (!isObj(e) || !isIndex(e.siteIndex) || !Array.isArray(e.image) || e.image.length !== 3 || !e.image.every((x) => Number.isInteger(x))) {
-      return { error: 'expect must be { siteIndex, image: [i, j, k] }' };
-    }
-    const image = e.image as number[];
-    params.expect = { siteIndex: e.siteIndex, image: [image[0], image[1], image[2]] };
+    const expect = expectedAtom(v.expect);
+    if (!expect) return { error: 'expect must be { siteIndex, image: [i, j, k] }' };
+    params.expect = expect;
   }
   return params;
 }

@@ -20,16 +20,25 @@ export class NoSuchNeighbourError extends Error {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
+/**
+ * The atom a request expects at its rank ({ siteIndex ≥ 0, image: three integers }), or null
+ * when `e` is not one. Shared by the server and the client's command (overlayLink.ts), which
+ * both take it from outside.
+ */
+export function expectedAtom(e: unknown): { siteIndex: number; image: Vec3 } | null {
+  if (typeof e !== 'object' || e === null) return null;
+  const { siteIndex, image } = e as { siteIndex?: unknown; image?: unknown };
+  if (!isInt(siteIndex) || siteIndex < 0 || !Array.isArray(image) || image.length !== 3 || !image.every(isInt)) return null;
+  return { siteIndex, image: [image[0], image[1], image[2]] };
+}
+
 /** The key of a request's params; anything else than an integer rank is rejected before any work. */
 export function neighbourKey(params: { rank?: unknown; expect?: unknown }): NeighbourKey {
   if (!isInt(params.rank)) throw new NoSuchNeighbourError(`The neighbour to remove must be given by its rank (an integer ≥ 1), got ${JSON.stringify(params.rank) ?? 'nothing'}.`);
-  const e = params.expect;
-  if (e === undefined) return { rank: params.rank };
-  const ok = typeof e === 'object' && e !== null && isInt((e as { siteIndex?: unknown }).siteIndex)
-    && Array.isArray((e as { image?: unknown }).image) && (e as { image: unknown[] }).image.length === 3 && (e as { image: unknown[] }).image.every(isInt);
-  if (!ok) throw new NoSuchNeighbourError('"expect" must be { siteIndex: integer, image: [integer, integer, integer] }.');
-  const x = e as { siteIndex: number; image: Vec3 };
-  return { rank: params.rank, expect: { siteIndex: x.siteIndex, image: [x.image[0], x.image[1], x.image[2]] } };
+  if (params.expect === undefined) return { rank: params.rank };
+  const expect = expectedAtom(params.expect);
+  if (!expect) throw new NoSuchNeighbourError('"expect" must be { siteIndex: integer ≥ 0, image: [integer, integer, integer] }.');
+  return { rank: params.rank, expect };
 }
 
 /**
