@@ -6,13 +6,12 @@ import { findE0, normalizeSpectrum, type NormalizeResult } from '../../server/sr
 import { compareSpectra, type Similarity } from '../../server/src/spectrum/similarity';
 import { loadSpectrumText, type LoadedSpectrum } from '../../server/src/spectrum/load';
 import type { Spectrum } from '../../server/src/spectrum/types';
-import type { PanelOverlay, PanelSpectrum, RemovedAtom } from './protocol';
+import type { PanelOverlay, PanelSpectrum, RemovedAtom, SeriesKind } from './protocol';
 import { deltaId, type PanelState } from './state';
 
 const AVERAGE_COLOR = 4;
 
-/** 'without': a prediction with one neighbour removed; 'delta': its Δμ = without − full (right axis). */
-export type SeriesKind = 'prediction' | 'average' | 'experimental' | 'without' | 'delta';
+export type { SeriesKind } from './protocol';
 
 export interface Series {
   id: string;

@@ -50,10 +50,17 @@ export interface PanelOverlay extends PanelSpectrum {
   meanAbsDelta: number;
 }
 
+/**
+ * What a panel curve is: 'without' a prediction with one neighbour removed, 'delta' its
+ * Δμ = without − full (right axis).
+ */
+export const SERIES_KINDS = ['prediction', 'average', 'experimental', 'without', 'delta'] as const;
+export type SeriesKind = (typeof SERIES_KINDS)[number];
+
 /** One curve as the panel drew it (reported back to the host for tests and the extension API). */
 export interface ShownSeries {
   id: string;
-  kind: 'prediction' | 'average' | 'experimental' | 'without' | 'delta';
+  kind: SeriesKind;
   label: string;
   visible: boolean;
   points: number;
@@ -127,10 +134,10 @@ export function isPanelOverlay(v: unknown): v is PanelOverlay {
   return isNumArray(v.fullMu, n) && typeof v.meanAbsDelta === 'number' && v.meanAbsDelta >= 0;
 }
 
-const SERIES_KINDS = new Set(['prediction', 'average', 'experimental', 'without', 'delta']);
+const KNOWN_KINDS: ReadonlySet<string> = new Set(SERIES_KINDS);
 
 function isShownSeries(v: unknown): v is ShownSeries {
-  return isObj(v) && onlyKeys(v, ['id', 'kind', 'label', 'visible', 'points', 'dash', 'axis']) && isStr(v.id) && SERIES_KINDS.has(String(v.kind)) &&
+  return isObj(v) && onlyKeys(v, ['id', 'kind', 'label', 'visible', 'points', 'dash', 'axis']) && isStr(v.id) && KNOWN_KINDS.has(String(v.kind)) &&
     isStr(v.label) && typeof v.visible === 'boolean' && isInt(v.points) && isNumArray(v.dash) && (v.axis === 'y' || v.axis === 'y2');
 }
 

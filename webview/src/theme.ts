@@ -1,5 +1,6 @@
 // Colours come from the VS Code theme's CSS variables so the plot follows light, dark and
 // high-contrast themes; the fallbacks only matter outside VS Code (tests, previews).
+import type { SeriesKind } from './protocol';
 
 export interface Theme {
   foreground: string;
@@ -68,7 +69,7 @@ export function seriesColor(theme: Theme, index: number): string {
  * A curve with an atom removed is always dashed and its Δμ dotted, whatever its colour: the dash
  * says "variant of a prediction" before the legend is read.
  */
-export function seriesDash(index: number, kind: 'prediction' | 'average' | 'experimental' | 'without' | 'delta'): number[] {
+export function seriesDash(index: number, kind: SeriesKind): number[] {
   if (kind === 'experimental') return [2, 3];
   if (kind === 'average') return [8, 4];
   if (kind === 'without') return [7, 4];
