@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ANGULAR_COSINES, ANGULAR_FEATURE_SIZE, ANGULAR_RADII, ANGULAR_SCALE, writeAngularFeatures,
+  ANGULAR_COSINES, ANGULAR_FEATURE_SIZE, ANGULAR_RADII, ANGULAR_SCALE, angularGridSize, FINE_ANGULAR_GRID, writeAngularFeatures,
 } from '../../server/src/graph/angular';
 import { buildAbsorberGraph, edgeFeatureSize, graphFromNeighbourList } from '../../server/src/graph/build';
 import { smoothCutoff } from '../../server/src/graph/rbf';
@@ -126,4 +126,38 @@ test('Z-weighted block: each partner counts Z/26; all-Fe partners reproduce the 
   const oTransWeighted = oppositeO.edgeFeatures[opposite * E + at + bin(0, 0)];
   assert.ok(Math.abs(oTransWeighted - (8 / 26) * allOTrans) < 1e-6, 'all O: the weighted block is 8/26 of the plain one');
   assert.ok(weightedTrans < oTransWeighted - 0.2 * oTransWeighted, `an H trans partner counts less: ${weightedTrans} vs ${oTransWeighted}`);
+});
+
+test('fine block: written after the others on its own grid; it tells apart partners the coarse grid lumps together', () => {
+  const fine = angularGridSize(FINE_ANGULAR_GRID);
+  assert.equal(fine, 90);
+  const options: GraphOptions = { ...DEFAULT_GRAPH_OPTIONS, angular: true, angularFine: true };
+  const E = edgeFeatureSize(options);
+  assert.equal(E, 1 + 64 + ANGULAR_FEATURE_SIZE + fine);
+  // Absorber, one ligand on x, and a partner at 150° from the ligand: at 3.0 Å or 3.25 Å.
+  const graph = (r: number) => buildAbsorberGraph(structureFromArrays({
+    name: 'pair', species: ['Fe', 'O', 'Cu'],
+    cart: [[0, 0, 0], [1.9, 0, 0], [r * Math.cos((150 * Math.PI) / 180), r * Math.sin((150 * Math.PI) / 180), 0]],
+  }), 0, options);
+  const [near, far] = [graph(3.0), graph(3.25)];
+  const ligand = (g: ReturnType<typeof graph>) => g.neighbours.findIndex((n) => n.element === 'O');
+  const block = (g: ReturnType<typeof graph>, start: number, size: number) => {
+    const j = ligand(g);
+    return g.edgeFeatures.subarray(j * E + start, j * E + start + size);
+  };
+  const argmax = (a: Float32Array) => a.indexOf(Math.max(...a));
+  // The coarse grid puts both partners in one bin (the 3.0 Å shell, cos −0.87 nearest −1); the
+  // fine grid puts them in the 2.9 and 3.3 Å shells, and in the cos −0.75 bin.
+  assert.equal(argmax(block(near, 65, ANGULAR_FEATURE_SIZE)), argmax(block(far, 65, ANGULAR_FEATURE_SIZE)));
+  const [nf, ff] = [block(near, 65 + ANGULAR_FEATURE_SIZE, fine), block(far, 65 + ANGULAR_FEATURE_SIZE, fine)];
+  const cosL = FINE_ANGULAR_GRID.cosines.length;
+  assert.notEqual(Math.floor(argmax(nf) / cosL), Math.floor(argmax(ff) / cosL), 'different fine shells');
+  assert.equal(FINE_ANGULAR_GRID.cosines[argmax(nf) % cosL], -0.75);
+  // Same numbers as writeAngularFeatures on the fine grid.
+  const g = near;
+  const vectors = g.neighbours.filter((n) => !n.virtual).flatMap((n) => n.vector as number[]);
+  const out = new Float32Array(2 * fine);
+  writeAngularFeatures(vectors, 2, 8, out, 0, fine, undefined, FINE_ANGULAR_GRID);
+  const j = ligand(g);
+  for (let q = 0; q < fine; q++) assert.ok(Math.abs(out[j * fine + q] - nf[q]) < 1e-6);
 });

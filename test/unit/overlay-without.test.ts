@@ -193,10 +193,20 @@ test('derived curves: the overlay is dashed and labelled, Δμ = without − ful
   assert.match(without.detail, /^O O1 at 1\.951 Å removed; mean \|Δμ\| 0\.0317 · tenorite\.cif · CuO_tenorite · mem-xanes-v6 6\.0$/);
   assert.ok(seriesDash(without.color, 'without').length > 0 && seriesDash(delta.color, 'delta').length > 0);
   assert.deepEqual(seriesDash(full.color, 'prediction'), []);
-  // Normalised predictions: the overlay is normalised, Δμ stays raw μ (a difference of two own normalisations is not the occlusion).
+  // Normalised predictions: both curves on the full curve's normalisation (its pre-edge line and
+  // edge step), so Δμ is raw Δμ over that one step and still exactly the plotted without − full.
   const n = derive({ ...s, normalisePredicted: true });
-  assert.notDeepEqual(n.series[1].y, WITHOUT);
-  assert.deepEqual(n.series[2].y, delta.y);
+  const [nFull, nWithout, nDelta] = n.series;
+  assert.notDeepEqual(nWithout.y, WITHOUT);
+  const step = nDelta.deltaScale;
+  assert.ok(step !== undefined && step > 0.2 && step < 5, `edge step ${step}`);
+  nDelta.y.forEach((v, i) => {
+    assert.ok(Math.abs(v - (nWithout.y[i] - nFull.y[i])) < 1e-12, `point ${i}: Δμ is the plotted difference`);
+    assert.ok(Math.abs(v - delta.y[i] / step) < 1e-12, `point ${i}: raw Δμ over the full curve's step`);
+  });
+  assert.ok(Math.abs((nWithout.upper as number[])[3] - nWithout.y[3] - 0.02 / step) < 1e-12, 'the band is scaled by the same step');
+  assert.match(nDelta.detail, /divided by the full curve's edge step/);
+  assert.equal(delta.deltaScale, undefined);
 
   const csv = buildCsv(d.series, s, new Date('2025-01-02T03:04:05Z')).split('\n');
   assert.ok(csv.includes('# Cu1 without O1 (rank 1): O O1 at 1.951 Å removed; mean |Δμ| 0.0317 · tenorite.cif · CuO_tenorite · mem-xanes-v6 6.0; E0 ' + without.e0.toFixed(2) + ' eV'));

@@ -164,6 +164,7 @@ export class SpectrumChart {
       if (mode === 'absolute' && s.kind !== 'delta' && s.kind !== 'without') markers.push({ x: s.e0, color });
     }
     const hasDelta = series.some((s) => s.visible && s.axis === 'y2');
+    const deltaTitle = series.some((s) => s.visible && s.axis === 'y2' && s.deltaScale) ? 'Δμ = without − full (normalised by the full curve)' : 'Δμ = without − full (as predicted)';
     if (mode === 'relative' && datasets.length > 0) markers.push({ x: 0, color: theme.foreground });
     const o = overlays.get(this.chart);
     if (o) {
@@ -182,7 +183,7 @@ export class SpectrumChart {
       scale.border = { color: theme.muted };
       if (scale.title) {
         scale.title.color = theme.foreground;
-        scale.title.text = axis === 'x' ? (mode === 'absolute' ? 'Energy (eV)' : 'E − E0 (eV)') : axis === 'y2' ? 'Δμ = without − full (as predicted)' : yLabel;
+        scale.title.text = axis === 'x' ? (mode === 'absolute' ? 'Energy (eV)' : 'E − E0 (eV)') : axis === 'y2' ? deltaTitle : yLabel;
       }
     }
     this.chart.data.datasets = datasets;

@@ -36,6 +36,8 @@ export interface Series {
   removed?: RemovedAtom;
   /** Plotted against the right-hand Δμ axis. */
   axis: 'y' | 'y2';
+  /** Δμ only, with normalised predictions: the full curve's edge step it was divided by. */
+  deltaScale?: number;
 }
 
 export interface ExperimentalView {
@@ -85,29 +87,45 @@ function provenance(s: PanelSpectrum): string {
 }
 
 /**
- * The dashed curve without the atom and its Δμ = without − full. Δμ is raw μ from one forward
- * pass (never normalised: two curves normalised by their own edge steps no longer subtract to
- * the occlusion's effect), so its mean |·| is the hover's sensitivity.
+ * The dashed curve without the atom and its Δμ = without − full, from one forward pass. With
+ * "normalise predictions" both curves go through the full curve's own normalisation (its E0,
+ * pre-edge line and edge step): normalising the overlay by its own edge step would put a
+ * different scale on each curve, and their difference would no longer be the occlusion's effect.
+ * So Δμ is raw μ, or raw μ divided by the full curve's edge step — in both cases exactly the
+ * plotted without − full.
  */
 function overlaySeries(o: PanelOverlay, color: number, hidden: ReadonlySet<string>, normalise: boolean): Series[] {
   const e0 = safeE0({ energies: o.energies, mu: o.fullMu });
-  const p = predictedY(o, normalise, o.std, e0);
+  const scale = normalise ? fullCurveNormalisation(o, e0) : undefined;
+  const y = scale ? o.mu.map((m, i) => (m - scale.preEdge[i]) / scale.edgeStep) : o.mu;
+  const std = scale ? o.std?.map((v) => v / scale.edgeStep) : o.std;
+  const delta = o.mu.map((m, i) => (m - o.fullMu[i]) / (scale?.edgeStep ?? 1));
   const atom = `${o.removed.element} ${o.removed.label} at ${o.removed.distance.toFixed(3)} Å removed`;
-  const delta = o.mu.map((m, i) => m - o.fullMu[i]);
+  const unit = scale ? ` (μ without − full, divided by the full curve's edge step ${scale.edgeStep.toPrecision(4)})` : '';
   return [
     {
       id: o.id, kind: 'without', label: overlayLabel(o),
       detail: `${atom}; mean |Δμ| ${o.meanAbsDelta.toPrecision(3)} · ${provenance(o)}`,
-      color, visible: !hidden.has(o.id), energies: o.energies, y: p.y, ...withBand(p.y, p.std), e0: p.e0,
+      color, visible: !hidden.has(o.id), energies: o.energies, y, ...withBand(y, std), e0,
       source: o, removed: o.removed, axis: 'y',
     },
     {
       id: deltaId(o.id), kind: 'delta', label: `Δμ = ${overlayLabel(o)} − full`,
-      detail: `right axis; same forward pass as the full curve · ${provenance(o)}`,
+      detail: `right axis${unit}; same forward pass as the full curve · ${provenance(o)}`,
       color, visible: !hidden.has(deltaId(o.id)), energies: o.energies, y: delta, e0,
-      source: o, removed: o.removed, axis: 'y2',
+      source: o, removed: o.removed, axis: 'y2', ...(scale ? { deltaScale: scale.edgeStep } : {}),
     },
   ];
+}
+
+/** The full curve's pre-edge line and edge step, as its own normalised plot uses them. */
+function fullCurveNormalisation(o: PanelOverlay, e0: number): { preEdge: number[]; edgeStep: number } | undefined {
+  try {
+    const r = normalizeSpectrum(o.energies, o.fullMu, { e0 });
+    return { preEdge: r.preEdge, edgeStep: r.edgeStep };
+  } catch {
+    return undefined;
+  }
 }
 
 export function averageGroups(spectra: readonly PanelSpectrum[]): Map<string, PanelSpectrum[]> {

@@ -76,7 +76,7 @@ export function buildXdi(s: Series, state: PanelState, date: Date): string {
   add('XANESLens', 'e0', `${s.e0.toFixed(3)} eV`);
   add('XANESLens', 'shift', `${s.kind === 'experimental' ? (state.experimental?.shift ?? 0) : 0} eV`);
   const y = s.kind === 'delta' ? 'delta_mu' : s.kind === 'experimental' ? 'norm' : yName(state);
-  add('XANESLens', 'y', s.kind === 'experimental' ? 'edge-step normalised measurement' : s.kind === 'delta' ? 'mu without the atom minus full mu (same forward pass)' : yName(state));
+  add('XANESLens', 'y', s.kind === 'experimental' ? 'edge-step normalised measurement' : s.kind === 'delta' ? `mu without the atom minus full mu (same forward pass)${s.deltaScale ? `, divided by the full curve's edge step ${s.deltaScale.toPrecision(6)}` : ''}` : yName(state));
   add('XANESLens', 'date', date.toISOString());
   const band = s.lower && s.upper;
   const columns = [

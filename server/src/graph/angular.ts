@@ -20,6 +20,35 @@ export const ANGULAR_COSINE_WIDTH = 0.3;
 /** An octahedron's first shell sums to about 4 in the cis bin; the scale keeps values O(1). */
 export const ANGULAR_SCALE = 0.25;
 export const ANGULAR_FEATURE_SIZE = ANGULAR_RADII.length * ANGULAR_COSINES.length;
+
+/** Where the Gaussians of one angular block sit: shells R_m (Å) with widths, cosines c_l with one width. */
+export interface AngularGrid {
+  radii: readonly number[];
+  radialWidths: readonly number[];
+  cosines: readonly number[];
+  cosineWidth: number;
+}
+
+export const COARSE_ANGULAR_GRID: AngularGrid = {
+  radii: ANGULAR_RADII, radialWidths: ANGULAR_RADIAL_WIDTHS, cosines: ANGULAR_COSINES, cosineWidth: ANGULAR_COSINE_WIDTH,
+};
+
+/**
+ * The fine block (graph option angularFine): shells every 0.4 Å from 1.7 to 5.3 Å and cosines
+ * every 0.25. The coarse grid's 5 shells are 0.5–1 Å apart beyond 3 Å, so two partner atoms of
+ * one second shell at 3.0 and 3.4 Å, or at 150° and 180°, fall in one bin — while the paths of
+ * multiple scattering near the edge, where half the Cu error sits, differ by exactly that.
+ */
+export const FINE_ANGULAR_GRID: AngularGrid = {
+  radii: Array.from({ length: 10 }, (_, m) => 1.7 + 0.4 * m),
+  radialWidths: Array.from({ length: 10 }, () => 0.2),
+  cosines: Array.from({ length: 9 }, (_, l) => -1 + 0.25 * l),
+  cosineWidth: 0.125,
+};
+
+export function angularGridSize(grid: AngularGrid): number {
+  return grid.radii.length * grid.cosines.length;
+}
 /**
  * Z of the weighted block's unit weight (Fe). A scatterer's backscattering grows with Z, so an H
  * and a Cu at the same place and angle shape multiple scattering very differently; the plain
@@ -35,9 +64,10 @@ export const ANGULAR_Z_REF = 26;
 export function writeAngularFeatures(
   vectors: ArrayLike<number>, count: number, cutoff: number,
   out: Float32Array, offset: number, stride: number, weights?: ArrayLike<number>,
+  grid: AngularGrid = COARSE_ANGULAR_GRID,
 ): void {
-  const M = ANGULAR_RADII.length;
-  const L = ANGULAR_COSINES.length;
+  const M = grid.radii.length;
+  const L = grid.cosines.length;
   const radial = new Float64Array(count * M);
   const unit = new Float64Array(count * 3);
   const valid = new Uint8Array(count);
@@ -51,12 +81,12 @@ export function writeAngularFeatures(
     unit[3 * k + 2] = z / r;
     const phi = smoothCutoff(r, cutoff) * (weights ? weights[k] : 1);
     for (let m = 0; m < M; m++) {
-      const d = (r - ANGULAR_RADII[m]) / ANGULAR_RADIAL_WIDTHS[m];
+      const d = (r - grid.radii[m]) / grid.radialWidths[m];
       radial[k * M + m] = ANGULAR_SCALE * phi * Math.exp(-0.5 * d * d);
     }
   }
   const angular = new Float64Array(L);
-  const inv = 1 / (ANGULAR_COSINE_WIDTH * ANGULAR_COSINE_WIDTH);
+  const inv = 1 / (grid.cosineWidth * grid.cosineWidth);
   for (let j = 0; j < count; j++) {
     const base = offset + j * stride;
     for (let q = 0; q < M * L; q++) out[base + q] = 0;
@@ -65,7 +95,7 @@ export function writeAngularFeatures(
       if (k === j || !valid[k]) continue;
       const c = Math.max(-1, Math.min(1, unit[3 * j] * unit[3 * k] + unit[3 * j + 1] * unit[3 * k + 1] + unit[3 * j + 2] * unit[3 * k + 2]));
       for (let l = 0; l < L; l++) {
-        const d = c - ANGULAR_COSINES[l];
+        const d = c - grid.cosines[l];
         angular[l] = Math.exp(-0.5 * d * d * inv);
       }
       for (let m = 0; m < M; m++) {

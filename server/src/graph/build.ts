@@ -3,7 +3,7 @@
 import { atomicNumber, elementSymbol } from '../structure/elements';
 import type { Structure, TextRange, Vec3 } from '../structure/types';
 import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength } from '../baseline/wacsf';
-import { ANGULAR_FEATURE_SIZE, ANGULAR_Z_REF, writeAngularFeatures } from './angular';
+import { ANGULAR_FEATURE_SIZE, ANGULAR_Z_REF, angularGridSize, FINE_ANGULAR_GRID, writeAngularFeatures } from './angular';
 import { CONTEXT_FEATURE_SIZE, writeContextFeatures } from './context';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
 import { findNeighbours } from './neighbours';
@@ -14,7 +14,8 @@ const NO_RANGE: TextRange = { start: { line: 0, character: 0 }, end: { line: 0, 
 
 export function edgeFeatureSize(options: GraphOptions): number {
   return 1 + options.rbfCount + (options.linearRbfCount ?? 0) + (options.angular ? ANGULAR_FEATURE_SIZE : 0)
-    + (options.angularZ ? ANGULAR_FEATURE_SIZE : 0) + (options.context ? CONTEXT_FEATURE_SIZE : 0);
+    + (options.angularZ ? ANGULAR_FEATURE_SIZE : 0) + (options.angularFine ? angularGridSize(FINE_ANGULAR_GRID) : 0)
+    + (options.context ? CONTEXT_FEATURE_SIZE : 0);
 }
 
 /** Length of the absorber descriptor (0 when the options ask for none). */
@@ -25,7 +26,7 @@ export function descriptorSize(options: GraphOptions): number {
 /** Whether two option sets featurise graphs identically. */
 export function sameGraphOptions(a: GraphOptions, b: GraphOptions): boolean {
   return a.maxNeighbours === b.maxNeighbours && a.cutoff === b.cutoff && a.rbfCount === b.rbfCount && !!a.angular === !!b.angular
-    && !!a.angularZ === !!b.angularZ
+    && !!a.angularZ === !!b.angularZ && !!a.angularFine === !!b.angularFine
     && !!a.context === !!b.context && (a.linearRbfCount ?? 0) === (b.linearRbfCount ?? 0)
     && sameWacsfOptions(a.descriptor, b.descriptor);
 }
@@ -65,6 +66,10 @@ export function writeEdgeFeatures(
     const weights = Array.from({ length: count }, (_, k) => zs[k] / ANGULAR_Z_REF);
     writeAngularFeatures(vectors, count, options.cutoff, out, at, E, weights);
     at += ANGULAR_FEATURE_SIZE;
+  }
+  if (options.angularFine) {
+    writeAngularFeatures(vectors, count, options.cutoff, out, at, E, undefined, FINE_ANGULAR_GRID);
+    at += angularGridSize(FINE_ANGULAR_GRID);
   }
   if (options.context) writeContextFeatures(vectors, zs, count, out, at, E);
 }
@@ -184,6 +189,8 @@ export interface GraphBatch {
   mask: Float32Array;
   /** [size, descriptorSize] when the graphs carry absorber descriptors. */
   descriptors?: Float32Array;
+  /** [size, nodeCount − 1, 3] absorber → neighbour vectors (Å; zeros for padding and graphs without coordinates). */
+  positions?: Float32Array;
 }
 
 /** Stack graphs into dense arrays so one kernel call serves the whole batch. */
@@ -197,6 +204,7 @@ export function batchGraphs(graphs: AbsorberGraph[]): GraphBatch {
   const mask = new Float32Array(graphs.length * nodeCount);
   const D = descriptorSize(o);
   const descriptors = D ? new Float32Array(graphs.length * D) : undefined;
+  const positions = new Float32Array(graphs.length * o.maxNeighbours * 3);
   graphs.forEach((g, b) => {
     const go = g.options;
     if (!sameGraphOptions(go, o)) {
@@ -209,6 +217,9 @@ export function batchGraphs(graphs: AbsorberGraph[]): GraphBatch {
       if (!g.descriptor || g.descriptor.length !== D) throw new Error(`batchGraphs: graph ${b} has no absorber descriptor of length ${D}`);
       descriptors.set(g.descriptor, b * D);
     }
+    // As for the edge features (assembleGraph): geometry for all real neighbours or for none.
+    const real = g.neighbours.filter((nb) => !nb.virtual);
+    if (real.every((nb) => nb.vector)) real.forEach((nb, k) => positions.set(nb.vector as Vec3, (b * o.maxNeighbours + k) * 3));
   });
-  return { size: graphs.length, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, ...(descriptors ? { descriptors } : {}) };
+  return { size: graphs.length, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, positions, ...(descriptors ? { descriptors } : {}) };
 }

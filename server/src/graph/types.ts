@@ -19,6 +19,8 @@ export interface GraphOptions {
    * atomic number (Z_k / ANGULAR_Z_REF), after the plain one; absent = false.
    */
   angularZ?: boolean;
+  /** A third angular block on a finer grid (graph/angular.ts FINE_ANGULAR_GRID), after the others; absent = false. */
+  angularFine?: boolean;
   /** Neighbour-context edge features (graph/context.ts) after the angular ones; absent = false. */
   context?: boolean;
   /**

@@ -320,7 +320,7 @@ function neighbourRef(structure: Structure, n: Neighbour, i: number): NeighbourR
 function occlusionMethod(metadata: ModelMetadata): string {
   const g = metadata.graph;
   const recomputed = [
-    ...(g.angular || g.angularZ ? ['angular'] : []),
+    ...(g.angular || g.angularZ || g.angularFine ? ['angular'] : []),
     ...(g.context ? ['neighbour-context'] : []),
   ];
   const parts = [`each neighbour removed alone: its slot becomes padding`];

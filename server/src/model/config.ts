@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfModule } from './backend';
+import { validateNeighbourTransformer, type NeighbourTransformerConfig } from './neighbourTransformer';
 // Shape of the MEM-XANES network (paper 000, Fig. 3a): [118, 600, 500, 400, 300×3, 200, 200, out].
 export interface OutputHead {
   name: string;
@@ -34,6 +35,12 @@ export interface NetworkConfig {
   descriptorSize?: number;
   /** Dropout rate after each dense layer while training (0 or absent = none, paper 000). */
   dropout?: number;
+  /**
+   * The neighbour transformer (model/neighbourTransformer.ts): tokens for the absorber and its
+   * neighbours that attend to each other with a pair-distance bias; its output joins the pooled
+   * state after the descriptor. Needs absorber → neighbour vectors in every batch. Absent = none.
+   */
+  transformer?: NeighbourTransformerConfig;
 }
 
 /** Logits in [−τ, τ]: at most e^(2τ) ≈ 3000 between the most and least attended neighbour. */
@@ -69,6 +76,7 @@ export function validateConfig(c: NetworkConfig): void {
   if (c.attention !== undefined && c.attention !== 'tanh' && c.attention !== 'cosine') bad.push('attention');
   if (c.attentionTemperature !== undefined && !(typeof c.attentionTemperature === 'number' && c.attentionTemperature > 0)) bad.push('attentionTemperature');
   if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) bad.push('dropout');
+  if (c.transformer !== undefined) bad.push(...validateNeighbourTransformer(c.transformer));
   if (!Array.isArray(c.denseWidths) || !c.denseWidths.every(positive)) bad.push('denseWidths');
   if (!Array.isArray(c.outputs) || c.outputs.length === 0 || !c.outputs.every((o) => positive(o.size) && typeof o.name === 'string')) bad.push('outputs');
   if (bad.length) throw new Error(`invalid network config: ${bad.join(', ')}`);

@@ -17,6 +17,7 @@ import { DEFAULT_ATTENTION_TEMPERATURE, smoothNorm, type NetworkConfig } from '.
 import { maybeDropout } from './dense';
 import type { MatMul } from './matmul';
 import type { ParamStore } from './params';
+import { neighbourTransformerForward } from './neighbourTransformer';
 
 export interface FactoredBatch {
   B: number;
@@ -37,6 +38,8 @@ export interface FactoredBatch {
   nodeSize?: number;
   /** [B, D] absorber descriptors, when the network takes them. */
   descriptors?: Float32Array;
+  /** [B, n, 3] absorber → neighbour vectors (Å), for the neighbour transformer. */
+  positions?: Float32Array;
 }
 
 function rowHash(a: Float32Array, start: number, len: number): number {
@@ -99,6 +102,7 @@ export function factorGraphBatch(batch: GraphBatch): FactoredBatch {
   return {
     B, n, U, absorberNodes, elementNodes, oneHot, counts, edges: batch.edges, neighbourMask, edgeSize: E, nodeSize: F0,
     ...(batch.descriptors ? { descriptors: batch.descriptors } : {}),
+    ...(batch.positions ? { positions: batch.positions } : {}),
   };
 }
 
@@ -340,6 +344,14 @@ export function factoredForward(
     if (!fb.descriptors || fb.descriptors.length !== B * D) throw new Error(`the network needs an absorber descriptor of length ${D} for each of the ${B} graphs`);
     const d = tf.div(tf.sub(tf.tensor2d(fb.descriptors, [B, D]), params.get('descriptor.mean')), params.get('descriptor.std'));
     pooled = tf.concat([pooled, d], 1) as Tensor2D;
+  }
+  if (cfg.transformer) {
+    if (!fb.positions || fb.positions.length !== B * n * 3) throw new Error(`the network's neighbour transformer needs the absorber → neighbour vectors of each of the ${B} graphs`);
+    const t = neighbourTransformerForward(tf, params, matMul, cfg.transformer, {
+      B, n, U, absorberNodes: tf.tensor2d(fb.absorberNodes, [B, F0]), elementNodes: tf.tensor2d(fb.elementNodes, [U, F0]),
+      oneHot, edges: edges2, neighbourMask: nmask, neighbourMaskValues: fb.neighbourMask, positions: fb.positions,
+    });
+    pooled = tf.concat([pooled, t], 1) as Tensor2D;
   }
   cfg.denseWidths.forEach((_, i) => {
     pooled = tf.prelu(lin(pooled, params.get(`dense${i}.kernel`) as Tensor2D, params.get(`dense${i}.bias`)), params.get(`dense${i}.alpha`) as Tensor) as Tensor2D;

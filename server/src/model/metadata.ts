@@ -102,7 +102,7 @@ export function validateMetadata(m: ModelMetadata, where: string): void {
   }
   if (m.network.nodeFeatureSize !== 118) fail(`nodeFeatureSize ${m.network.nodeFeatureSize} ≠ 118`);
   if (m.network.edgeFeatureSize !== edgeFeatureSize(g)) {
-    fail(`edgeFeatureSize ${m.network.edgeFeatureSize} ≠ ${edgeFeatureSize(g)} (1 + rbfCount${g.linearRbfCount ? ' + linearRbfCount' : ''}${g.angular ? ' + angular features' : ''}${g.angularZ ? ' + Z-weighted angular features' : ''}${g.context ? ' + neighbour-context features' : ''})`);
+    fail(`edgeFeatureSize ${m.network.edgeFeatureSize} ≠ ${edgeFeatureSize(g)} (1 + rbfCount${g.linearRbfCount ? ' + linearRbfCount' : ''}${g.angular ? ' + angular features' : ''}${g.angularZ ? ' + Z-weighted angular features' : ''}${g.angularFine ? ' + fine angular features' : ''}${g.context ? ' + neighbour-context features' : ''})`);
   }
   if ((m.network.descriptorSize ?? 0) !== descriptorSize(g)) {
     fail(`descriptorSize ${m.network.descriptorSize ?? 0} ≠ ${descriptorSize(g)} (the absorber descriptor of the graph options)`);

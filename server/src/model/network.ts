@@ -13,6 +13,7 @@ import { createDense, createLinear, DropoutSeeds, type DenseBlock, type LayerCon
 import { DerivedWeightCache, factorGraphBatch, factoredForward, type FactoredBatch, type FactoredContext } from './factored';
 import { matMulFor, type MatMul } from './matmul';
 import { ParamStore } from './params';
+import { createNeighbourTransformer, neighbourTransformerOutputSize } from './neighbourTransformer';
 
 export interface NetworkInputs {
   /** [B, N, nodeFeatureSize] */
@@ -23,6 +24,8 @@ export interface NetworkInputs {
   mask: Tensor2D;
   /** [B, descriptorSize] absorber descriptors, when the network takes them. */
   descriptors?: Tensor2D;
+  /** [B, N − 1, 3] absorber → neighbour vectors (Å), for the neighbour transformer. */
+  positions?: Tensor3D;
 }
 
 export interface ForwardResult {
@@ -82,6 +85,10 @@ export class XanesNetwork {
       this.params.create('descriptor.std', [D], 'ones', false);
       width += D;
     }
+    if (config.transformer) {
+      createNeighbourTransformer(this.params, config.transformer, config.nodeFeatureSize, E);
+      width += neighbourTransformerOutputSize(config.transformer);
+    }
     config.denseWidths.forEach((out, i) => {
       this.dense.push(createDense(this.ctx, `dense${i}`, width, out));
       width = out;
@@ -120,6 +127,7 @@ export class XanesNetwork {
       edges: inputs.edges.dataSync() as Float32Array,
       mask: inputs.mask.dataSync() as Float32Array,
       ...(inputs.descriptors ? { descriptors: inputs.descriptors.dataSync() as Float32Array } : {}),
+      ...(inputs.positions ? { positions: inputs.positions.dataSync() as Float32Array } : {}),
     };
     return this.forwardFactored(factorGraphBatch(batch), options);
   }
@@ -152,6 +160,7 @@ export class XanesNetwork {
       edges: tf.tensor3d(batch.edges, [batch.size, batch.nodeCount - 1, batch.edgeFeatureSize]),
       mask: tf.tensor2d(batch.mask, [batch.size, batch.nodeCount]),
       ...(batch.descriptors ? { descriptors: tf.tensor2d(batch.descriptors, [batch.size, batch.descriptors.length / batch.size]) } : {}),
+      ...(batch.positions ? { positions: tf.tensor3d(batch.positions, [batch.size, batch.nodeCount - 1, 3]) } : {}),
     };
   }
 

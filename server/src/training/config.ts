@@ -47,6 +47,8 @@ export interface TrainConfig {
     linearRbf?: number;
     angular?: boolean;
     angularZ?: boolean;
+    angularFine?: boolean;
+    transformer?: { layers: number; width: number; heads: number; pairRbf: number };
     context?: boolean;
     attention?: 'tanh' | 'cosine';
     attentionTemperature?: number;

@@ -34,9 +34,10 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[], no
   const counts = new Float32Array(B * U);
   const edges = new Float32Array(B * n * E);
   const neighbourMask = new Float32Array(B * n);
+  const positions = new Float32Array(B * n * 3);
   indices.forEach((s, b) => {
     absorberNodes.set(electronFeatures(set.absorberZ[s]), b * NODE_FEATURE_SIZE);
-    writeSampleEdges(set, s, edges, b * n * E, noise).forEach((z, k) => {
+    writeSampleEdges(set, s, edges, b * n * E, noise, { out: positions, offset: b * n * 3 }).forEach((z, k) => {
       if (z === 0) return;
       const u = slot.get(z) as number;
       oneHot[(b * n + k) * U + u] = 1;
@@ -45,7 +46,7 @@ export function factoredBatch(set: TensorizedSet, indices: readonly number[], no
     });
   });
   const descriptors = sampleDescriptors(set, indices);
-  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: E, ...(descriptors ? { descriptors } : {}) };
+  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: E, positions, ...(descriptors ? { descriptors } : {}) };
 }
 
 /** Forward in training mode (batch statistics; running averages updated like the network's). */

@@ -11,7 +11,10 @@ import { jitterNeighbours, type PositionNoise } from './augment';
  * padding, whose RBFs vanish). Returns the neighbours' Z (0 = padding), one per slot. With `noise`
  * (training only) the neighbours are displaced first (augment.ts).
  */
-export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Array, offset: number, noise?: PositionNoise): number[] {
+export function writeSampleEdges(
+  set: TensorizedSet, s: number, edges: Float32Array, offset: number, noise?: PositionNoise,
+  positions?: { out: Float32Array; offset: number },
+): number[] {
   const o = set.graphOptions;
   const N = set.maxNeighbours;
   // Real neighbours come first in the cache (tensorize writes them in order, 0 = padding).
@@ -22,6 +25,8 @@ export function writeSampleEdges(set: TensorizedSet, s: number, edges: Float32Ar
   const distances = set.neighbourDistance.subarray(s * N, s * N + real);
   const at = noise ? jitterNeighbours(distances, vectors, real, noise) : { distances, vectors };
   writeEdgeFeatures(o, at.distances, real, at.vectors, zs, edges, offset);
+  // The vectors the edge features were written from (jittered ones included), for the transformer.
+  if (positions) positions.out.set(at.vectors.subarray(0, real * 3), positions.offset);
   return zs;
 }
 
@@ -34,17 +39,18 @@ export function gnnBatch(set: TensorizedSet, indices: readonly number[]): GraphB
   const nodes = new Float32Array(B * nodeCount * NODE_FEATURE_SIZE);
   const edges = new Float32Array(B * n * ef);
   const mask = new Float32Array(B * nodeCount);
+  const positions = new Float32Array(B * n * 3);
   indices.forEach((s, b) => {
     nodes.set(electronFeatures(set.absorberZ[s]), b * nodeCount * NODE_FEATURE_SIZE);
     mask[b * nodeCount] = 1;
-    writeSampleEdges(set, s, edges, b * n * ef).forEach((z, k) => {
+    writeSampleEdges(set, s, edges, b * n * ef, undefined, { out: positions, offset: b * n * 3 }).forEach((z, k) => {
       if (z === 0) return;
       nodes.set(electronFeatures(z), (b * nodeCount + k + 1) * NODE_FEATURE_SIZE);
       mask[b * nodeCount + k + 1] = 1;
     });
   });
   const descriptors = sampleDescriptors(set, indices);
-  return { size: B, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, ...(descriptors ? { descriptors } : {}) };
+  return { size: B, nodeCount, nodeFeatureSize: NODE_FEATURE_SIZE, edgeFeatureSize: ef, nodes, edges, mask, positions, ...(descriptors ? { descriptors } : {}) };
 }
 
 /** [B, D] cached absorber descriptors of the samples, when the set's graphs carry them. */

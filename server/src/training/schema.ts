@@ -77,7 +77,18 @@ export const TRAIN_CONFIG_SCHEMA = {
         linearRbf: { type: 'integer', minimum: 1, maximum: 256, description: 'extra edge Gaussians evenly spaced in r over [0, cutoff] (server/src/graph/rbf.ts; absent = none)' },
         angular: { type: 'boolean', default: false, description: 'angular edge features (server/src/graph/angular.ts)' },
         angularZ: { type: 'boolean', description: 'a second angular block with each neighbour weighted by its atomic number (server/src/graph/angular.ts; absent = false)' },
+        angularFine: { type: 'boolean', description: 'a third angular block on a finer grid: shells every 0.4 Å, cosines every 0.25 (server/src/graph/angular.ts; absent = false)' },
         context: { type: 'boolean', description: 'neighbour-context edge features: what each neighbour is bonded to (server/src/graph/context.ts; absent = false)' },
+        transformer: {
+          type: 'object', additionalProperties: false, required: ['layers', 'width', 'heads', 'pairRbf'],
+          description: 'neighbour transformer: absorber and neighbours as tokens that attend to each other with a learned pair-distance bias (server/src/model/neighbourTransformer.ts; absent = none)',
+          properties: {
+            layers: { type: 'integer', minimum: 1, maximum: 8 },
+            width: { type: 'integer', minimum: 8, maximum: 1024 },
+            heads: { type: 'integer', minimum: 1, maximum: 32 },
+            pairRbf: { type: 'integer', minimum: 1, maximum: 128 },
+          },
+        },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
         attentionTemperature: { type: 'number', exclusiveMinimum: 0, maximum: 50 },
         descriptor: { enum: ['none', 'wacsf'], default: 'none', description: "absorber descriptor joined to the pooled graph state: the baseline's wACSF (baseline.wacsf options)" },

@@ -86,6 +86,7 @@ export function graphOptionsOf(cfg: TrainConfig): GraphOptions {
     ...(m.linearRbf ? { linearRbfCount: m.linearRbf } : {}),
     ...(m.angular ? { angular: true } : {}),
     ...(m.angularZ ? { angularZ: true } : {}),
+    ...(m.angularFine ? { angularFine: true } : {}),
     ...(m.context ? { context: true } : {}),
     ...(m.descriptor === 'wacsf' ? { descriptor: wacsfOptionsOf(cfg) } : {}),
   };
@@ -105,6 +106,7 @@ export function networkConfigOf(cfg: TrainConfig, domains: readonly DomainSpec[]
     denseWidths: numberArray(m.denseWidths) ?? m.dense,
     outputs: domains.map((d) => ({ name: d.id, size: d.energies.length })),
     batchNorm: m.batchNorm !== false,
+    ...(m.transformer ? { transformer: { ...m.transformer, cutoff: m.cutoff } } : {}),
     ...(m.dropout > 0 ? { dropout: m.dropout } : {}),
     ...(m.attention === 'cosine' ? { attention: 'cosine' as const, attentionTemperature: m.attentionTemperature ?? DEFAULT_ATTENTION_TEMPERATURE } : {}),
   };

@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { loadTf, type TfModule } from '../../server/src/model/backend';
+import type { NetworkConfig } from '../../server/src/model/config';
+import type { FactoredBatch } from '../../server/src/model/factored';
+import { XanesNetwork } from '../../server/src/model/network';
+import { pairFeatures, validateNeighbourTransformer } from '../../server/src/model/neighbourTransformer';
+import { electronFeatures } from '../../server/src/graph/features';
+import { seededRandom } from '../../server/src/model/params';
+
+const CONFIG: NetworkConfig = {
+  nodeFeatureSize: 118,
+  edgeFeatureSize: 5,
+  convWidths: [6],
+  heads: 2,
+  headWidth: 4,
+  denseWidths: [5],
+  outputs: [{ name: 'a', size: 4 }],
+  batchNorm: true,
+  transformer: { layers: 2, width: 8, heads: 2, pairRbf: 6, cutoff: 6 },
+};
+
+interface Atom { Z: number; v: [number, number, number] }
+
+/** A factored batch of one sample per atom list (absorber Fe at the origin), n slots each. */
+function batch(samples: Atom[][], n: number): FactoredBatch {
+  const B = samples.length;
+  const zs = [...new Set(samples.flat().map((a) => a.Z))];
+  const U = Math.max(1, zs.length);
+  const elementNodes = new Float32Array(U * 118);
+  zs.forEach((z, u) => elementNodes.set(electronFeatures(z), u * 118));
+  const absorberNodes = new Float32Array(B * 118);
+  const oneHot = new Float32Array(B * n * U);
+  const counts = new Float32Array(B * U);
+  const edges = new Float32Array(B * n * 5);
+  const neighbourMask = new Float32Array(B * n);
+  const positions = new Float32Array(B * n * 3);
+  samples.forEach((atoms, b) => {
+    absorberNodes.set(electronFeatures(26), b * 118);
+    for (let k = 0; k < n; k++) {
+      const at = (b * n + k) * 5;
+      if (k >= atoms.length) { edges[at] = 6; continue; }
+      const { Z, v } = atoms[k];
+      const r = Math.hypot(...v);
+      edges.set([r, Math.exp(-r), Math.exp(-((r - 2) ** 2)), Math.exp(-((r - 3) ** 2)), Math.exp(-((r - 4) ** 2))], at);
+      const u = zs.indexOf(Z);
+      oneHot[(b * n + k) * U + u] = 1;
+      counts[b * U + u]++;
+      neighbourMask[b * n + k] = 1;
+      positions.set(v, (b * n + k) * 3);
+    }
+  });
+  return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: 5, nodeSize: 118, positions };
+}
+
+/** A network whose pair-bias kernels are non-zero (they start at 0), so geometry matters. */
+function network(tf: TfModule): XanesNetwork {
+  const net = new XanesNetwork(tf, CONFIG, { seed: 3 });
+  const r = seededRandom(11);
+  for (const [name, v] of net.params.variables) {
+    if (!name.endsWith('.pair.kernel')) continue;
+    const t = tf.tensor(Float32Array.from({ length: v.size }, () => 4 * (r() - 0.5)), v.shape);
+    v.assign(t);
+    t.dispose();
+  }
+  return net;
+}
+
+function predict(tf: TfModule, net: XanesNetwork, fb: FactoredBatch): Float32Array {
+  return tf.tidy(() => net.forwardFactored(fb).outputs[0].dataSync() as Float32Array);
+}
+
+const OCTAHEDRON: Atom[] = [
+  { Z: 8, v: [2, 0, 0] }, { Z: 8, v: [-2, 0, 0] }, { Z: 8, v: [0, 2.1, 0] },
+  { Z: 8, v: [0, -2.1, 0] }, { Z: 8, v: [0, 0, 1.9] }, { Z: 29, v: [0, 0, -2.2] },
+];
+
+test('pair features: symmetric Gaussians of pair distances, zero on the diagonal, for padding and without coordinates', () => {
+  const P = 6, cutoff = 6, n = 3, T = n + 1;
+  // Sample 0: two neighbours 3 Å apart and a padding slot; sample 1: no coordinates at all.
+  const positions = new Float32Array([1.5, 0, 0, -1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const mask = new Float32Array([1, 1, 0, 1, 1, 0]);
+  const f = pairFeatures(positions, mask, 2, n, P, cutoff);
+  const at = (b: number, j: number, k: number): Float32Array => f.subarray(((b * T + j) * T + k) * P, ((b * T + j) * T + k + 1) * P);
+  const spacing = cutoff / P;
+  const expected = (d: number, p: number): number => 0.5 * (Math.cos((Math.PI * d) / cutoff) + 1) * Math.exp(-((d - (p + 1) * spacing) ** 2) / (2 * spacing * spacing));
+  for (let p = 0; p < P; p++) {
+    assert.ok(Math.abs(at(0, 1, 2)[p] - expected(3, p)) < 1e-6, `neighbour pair, Gaussian ${p}`);
+    assert.ok(Math.abs(at(0, 0, 1)[p] - expected(1.5, p)) < 1e-6, `absorber pair, Gaussian ${p}`);
+  }
+  assert.deepEqual([...at(0, 1, 2)], [...at(0, 2, 1)]);
+  for (const [b, j, k] of [[0, 1, 1], [0, 0, 0], [0, 1, 3], [0, 3, 0], [1, 0, 1], [1, 1, 2]] as const) {
+    assert.ok(at(b, j, k).every((x) => x === 0), `pair (${b}, ${j}, ${k}) is zero`);
+  }
+});
+
+test('neighbour transformer: invariant to the order of neighbour slots and to rotation, sensitive to neighbour–neighbour geometry', async () => {
+  const { tf } = await loadTf('cpu');
+  const net = network(tf);
+  const base = predict(tf, net, batch([OCTAHEDRON], 8));
+  const permuted = predict(tf, net, batch([[...OCTAHEDRON].reverse()], 8));
+  const rotated = predict(tf, net, batch([OCTAHEDRON.map(({ Z, v: [x, y, z] }) => ({ Z, v: [y, -x, z] as [number, number, number] }))], 8));
+  for (let i = 0; i < base.length; i++) {
+    assert.ok(Math.abs(permuted[i] - base[i]) < 1e-5, `slot order, point ${i}: ${permuted[i]} vs ${base[i]}`);
+    assert.ok(Math.abs(rotated[i] - base[i]) < 1e-5, `rotation, point ${i}: ${rotated[i]} vs ${base[i]}`);
+  }
+  // Same absorber–neighbour distances, different angles: the Cu moved from trans to cis of the
+  // z-axis O. Only pair distances tell these apart (the edge features here are radial).
+  const moved = OCTAHEDRON.map((a) => (a.Z === 29 ? { Z: 29, v: [2.2 / Math.SQRT2, 2.2 / Math.SQRT2, 0] as [number, number, number] } : a));
+  const other = predict(tf, net, batch([moved], 8));
+  const diff = Math.max(...base.map((x, i) => Math.abs(x - other[i])));
+  assert.ok(diff > 1e-3, `a neighbour moved at equal distance changes the output by ${diff}`);
+  net.dispose();
+});
+
+test('neighbour transformer: padding and missing coordinates give finite outputs; gradients reach the pair bias', async () => {
+  const { tf } = await loadTf('cpu');
+  const net = new XanesNetwork(tf, CONFIG, { seed: 5 });
+  const noCoordinates = OCTAHEDRON.map((a) => ({ ...a, v: [0, 0, 0] as [number, number, number] }));
+  const fb = batch([OCTAHEDRON, OCTAHEDRON.slice(0, 2), noCoordinates], 8);
+  const out = predict(tf, net, batch([OCTAHEDRON, OCTAHEDRON.slice(0, 2)], 8));
+  assert.ok(out.every(Number.isFinite));
+  const pair = net.params.get('nbt0.pair.kernel');
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.forwardFactored(fb, { training: true }).outputs[0])) as unknown as ReturnType<typeof tf.scalar>, [pair]);
+  assert.ok(Number.isFinite(value.dataSync()[0]));
+  const g = (grads[pair.name] as Tensor).dataSync();
+  assert.ok(g.some((x) => Math.abs(x) > 1e-8), 'the zero-initialised pair bias gets a gradient');
+  net.dispose();
+});
+
+test('neighbour transformer: the network refuses a batch without neighbour vectors, and a bad config', async () => {
+  const { tf } = await loadTf('cpu');
+  const net = new XanesNetwork(tf, CONFIG, { seed: 5 });
+  const { positions: _p, ...without } = batch([OCTAHEDRON], 8);
+  assert.throws(() => tf.tidy(() => { net.forwardFactored(without); }), /needs the absorber → neighbour vectors/);
+  net.dispose();
+  assert.deepEqual(validateNeighbourTransformer({ layers: 1, width: 10, heads: 3, pairRbf: 4, cutoff: 6 }), ['transformer.heads (must divide width)']);
+  assert.throws(() => new XanesNetwork(tf, { ...CONFIG, transformer: { layers: 0, width: 8, heads: 2, pairRbf: 4, cutoff: 6 } }), /transformer\.layers/);
+});
