@@ -8,6 +8,13 @@ import { XanesNetwork } from '../../server/src/model/network';
 import { pairFeatures, validateNeighbourTransformer } from '../../server/src/model/neighbourTransformer';
 import { electronFeatures } from '../../server/src/graph/features';
 import { seededRandom } from '../../server/src/model/params';
+import { buildAbsorberGraph } from '../../server/src/graph/build';
+import type { GraphOptions } from '../../server/src/graph/types';
+import { saveModel } from '../../server/src/model/modelFiles';
+import { createPredictor } from '../../server/src/model/predictor';
+import { occludedGraphs } from '../../server/src/model/sensitivity';
+import { structureFromArrays } from '../../server/src/structure/build';
+import { randomWeights, smallDomains, smallDraft, tempDir } from '../fixtures/models/fixtures';
 
 const CONFIG: NetworkConfig = {
   nodeFeatureSize: 118,
@@ -137,4 +144,51 @@ test('neighbour transformer: the network refuses a batch without neighbour vecto
   net.dispose();
   assert.deepEqual(validateNeighbourTransformer({ layers: 1, width: 10, heads: 3, pairRbf: 4, cutoff: 6 }), ['transformer.heads (must divide width)']);
   assert.throws(() => new XanesNetwork(tf, { ...CONFIG, transformer: { layers: 0, width: 8, heads: 2, pairRbf: 4, cutoff: 6 } }), /transformer\.layers/);
+});
+
+test('neighbour transformer: only the nearest `tokens` neighbours become tokens; padding slots beyond them change nothing', async () => {
+  const { tf } = await loadTf('cpu');
+  const all = network(tf);
+  const limited = new XanesNetwork(tf, { ...CONFIG, transformer: { ...CONFIG.transformer!, tokens: 6 } }, { seed: 3 });
+  limited.setWeights(all.getWeights());
+  // Six real neighbours in eight slots: the two padding slots are all the limit drops.
+  const a = predict(tf, all, batch([OCTAHEDRON], 8));
+  const b = predict(tf, limited, batch([OCTAHEDRON], 8));
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `point ${i}: ${v} vs ${b[i]}`));
+  // With four tokens, where the fifth and sixth neighbours sit no longer reaches the pathway:
+  // the difference between two placements of the sixth is then the star network's alone.
+  const small = new XanesNetwork(tf, { ...CONFIG, transformer: { ...CONFIG.transformer!, tokens: 4 } }, { seed: 3 });
+  small.setWeights(all.getWeights());
+  const turned = OCTAHEDRON.map((at, k) => (k === 5 ? { Z: 29, v: [2.2 / Math.SQRT2, 2.2 / Math.SQRT2, 0] as [number, number, number] } : at));
+  const dAll = Math.max(...predict(tf, all, batch([turned], 8)).map((v, i) => Math.abs(v - a[i])));
+  const dSmall = Math.max(...predict(tf, small, batch([turned], 8)).map((v, i) => Math.abs(v - predict(tf, small, batch([OCTAHEDRON], 8))[i])));
+  assert.ok(dAll > 1e-3, `all tokens see the turned neighbour: ${dAll}`);
+  assert.ok(dSmall < 1e-6, `four tokens do not (radial features unchanged): ${dSmall}`);
+  for (const net of [all, limited, small]) net.dispose();
+});
+
+test('a saved model with the transformer predicts through graph building: rotation-invariant, occlusion = the structure without the atom', async () => {
+  const { tf } = await loadTf('cpu');
+  const graph: GraphOptions = { maxNeighbours: 8, cutoff: 6, rbfCount: 4 };
+  const network: NetworkConfig = { ...CONFIG, outputs: [{ name: 'feff', size: 7 }] };
+  const dir = tempDir();
+  const weights = randomWeights(tf, network, 21).map((w) => (w.name.endsWith('.pair.kernel') ? { ...w, data: w.data.map((_, i) => Math.sin(3 * i + 1)) } : w));
+  saveModel(dir, { ...smallDraft('transformer'), graph, network, domains: [smallDomains()[0]], normalisation: [{ mean: [1], std: [0.5] }] }, [weights]);
+  const p = createPredictor(tf, dir, 'cpu');
+  const cluster = (turn: number, drop?: number) => {
+    const c = Math.cos(turn), s = Math.sin(turn);
+    const atoms: [string, number[]][] = [['Fe', [0, 0, 0]], ['O', [2, 0, 0]], ['O', [-2.05, 0, 0]], ['O', [0, 1.95, 0]], ['N', [0, 0, 2.1]], ['Cu', [2.4, 2.4, 0]], ['C', [0, -2.9, 0.8]]];
+    const kept = atoms.filter((_, k) => k !== drop);
+    return structureFromArrays({ name: 'cluster', species: kept.map((a) => a[0]), cart: kept.map(([, [x, y, z]]) => [c * x - s * y, s * x + c * y, z] as [number, number, number]) });
+  };
+  const [a, b] = p.predict([buildAbsorberGraph(cluster(0), 0, graph), buildAbsorberGraph(cluster(0.7), 0, graph)], ['Fe-K-FEFF']);
+  a.mu.forEach((v, i) => assert.ok(Math.abs(v - b.mu[i]) < 1e-5, `rotated, point ${i}: ${v} vs ${b.mu[i]}`));
+  // Occluding the Cu (atom 5) = predicting the cluster that lacks it, pair features included.
+  const full = buildAbsorberGraph(cluster(0), 0, graph);
+  const cu = full.neighbours.findIndex((nb) => nb.element === 'Cu');
+  const occluded = occludedGraphs(full)[cu];
+  const [o, w] = p.predict([occluded, buildAbsorberGraph(cluster(0, 5), 0, graph)], ['Fe-K-FEFF']);
+  o.mu.forEach((v, i) => assert.ok(Math.abs(v - w.mu[i]) < 1e-5, `occluded, point ${i}: ${v} vs ${w.mu[i]}`));
+  assert.ok(Math.max(...o.mu.map((v, i) => Math.abs(v - a.mu[i]))) > 1e-4, 'removing the Cu changes the prediction');
+  p.dispose();
 });

@@ -22,6 +22,12 @@ export interface NeighbourTransformerConfig {
   pairRbf: number;
   /** Pairs beyond this distance (Å) get no bias (smooth cutoff). */
   cutoff: number;
+  /**
+   * Only the nearest this many neighbours become tokens (all when absent): the multiple
+   * scattering that shapes the edge runs mostly through the first shells, and the cost of the
+   * pathway grows with the square of the token count.
+   */
+  tokens?: number;
 }
 
 /** Width of what the pathway adds to the pooled state: absorber token + mean token. */
@@ -37,6 +43,7 @@ export function validateNeighbourTransformer(c: NeighbourTransformerConfig): str
   if (!positive(c.heads) || c.width % c.heads !== 0) bad.push('transformer.heads (must divide width)');
   if (!positive(c.pairRbf)) bad.push('transformer.pairRbf');
   if (!(typeof c.cutoff === 'number' && c.cutoff > 0)) bad.push('transformer.cutoff');
+  if (c.tokens !== undefined && !positive(c.tokens)) bad.push('transformer.tokens');
   return bad;
 }
 
@@ -135,12 +142,29 @@ export function pairFeatures(
   return out;
 }
 
+/** The first k of every sample's n slots of `width` numbers each. */
+function pickSlots(values: ArrayLike<number>, B: number, n: number, k: number, width: number): Float32Array {
+  const out = new Float32Array(B * k * width);
+  for (let b = 0; b < B; b++) {
+    for (let q = 0; q < k * width; q++) out[b * k * width + q] = values[b * n * width + q];
+  }
+  return out;
+}
+
 /** Call inside tf.tidy. Returns [B, 2W]: the absorber's final token and the masked mean token. */
 export function neighbourTransformerForward(
   tf: TfModule, params: ParamStore, matMul: MatMul, c: NeighbourTransformerConfig, x: NeighbourTransformerInputs,
 ): Tensor2D {
-  const { B, n } = x;
+  const { B } = x;
+  // Neighbour slots are sorted by distance, so the nearest K are the first K.
+  const n = Math.min(x.n, c.tokens ?? x.n);
   const T = n + 1;
+  const first = <R extends Tensor>(t: Tensor, width: number): R => (n === x.n ? t : tf.reshape(tf.slice(tf.reshape(t, [B, x.n, width]), [0, 0, 0], [B, n, width]), [B * n, width])) as R;
+  const oneHot = first<Tensor2D>(x.oneHot, x.U);
+  const edges = first<Tensor2D>(x.edges, x.edges.shape[1]);
+  const neighbourMask = n === x.n ? x.neighbourMask : tf.slice(x.neighbourMask, [0, 0], [B, n]) as Tensor2D;
+  const maskValues = n === x.n ? x.neighbourMaskValues : pickSlots(x.neighbourMaskValues, B, x.n, n, 1);
+  const positions = n === x.n ? x.positions : pickSlots(x.positions, B, x.n, n, 3);
   const W = c.width;
   const H = c.heads;
   const d = W / H;
@@ -154,12 +178,12 @@ export function neighbourTransformerForward(
   // Tokens: the absorber from its element; each neighbour from its element and its edge features.
   const absorber = tf.add(matMul(x.absorberNodes, p(`${PREFIX}.absorber.kernel`) as Tensor2D), p(`${PREFIX}.token.bias`));
   const elementRows = matMul(x.elementNodes, p(`${PREFIX}.node.kernel`) as Tensor2D); // [U, W]
-  const neighbours = tf.add(tf.add(matMul(x.oneHot, elementRows), matMul(x.edges, p(`${PREFIX}.edge.kernel`) as Tensor2D)), p(`${PREFIX}.token.bias`));
+  const neighbours = tf.add(tf.add(matMul(oneHot, elementRows), matMul(edges, p(`${PREFIX}.edge.kernel`) as Tensor2D)), p(`${PREFIX}.token.bias`));
   let h = tf.reshape(tf.concat([tf.reshape(absorber, [B, 1, W]), tf.reshape(neighbours, [B, n, W])], 1), [B * T, W]) as Tensor2D;
 
-  const tokenMask = tf.concat([tf.ones([B, 1]), x.neighbourMask], 1) as Tensor2D; // [B, T]
+  const tokenMask = tf.concat([tf.ones([B, 1]), neighbourMask], 1) as Tensor2D; // [B, T]
   const keyBias = tf.reshape(tf.mul(tf.sub(1, tokenMask), MASKED_LOGIT), [B, 1, 1, T]);
-  const pairs = tf.tensor2d(pairFeatures(x.positions, x.neighbourMaskValues, B, n, c.pairRbf, c.cutoff), [B * T * T, c.pairRbf]);
+  const pairs = tf.tensor2d(pairFeatures(positions, maskValues, B, n, c.pairRbf, c.cutoff), [B * T * T, c.pairRbf]);
   // Every layer's pair bias in one product: the [B·T·T, P] pair matrix is the largest operand here.
   const pairKernels = tf.concat(Array.from({ length: c.layers }, (_, l) => p(`${PREFIX}${l}.pair.kernel`)), 1) as Tensor2D;
   const biases = tf.split(tf.transpose(tf.reshape(matMul(pairs, pairKernels), [B, T, T, c.layers * H]), [0, 3, 1, 2]), c.layers, 1); // each [B, H, T, T]

@@ -87,6 +87,7 @@ export const TRAIN_CONFIG_SCHEMA = {
             width: { type: 'integer', minimum: 8, maximum: 1024 },
             heads: { type: 'integer', minimum: 1, maximum: 32 },
             pairRbf: { type: 'integer', minimum: 1, maximum: 128 },
+            tokens: { type: 'integer', minimum: 1, description: 'only the nearest this many neighbours become tokens (absent = all)' },
           },
         },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
