@@ -90,8 +90,11 @@ test('pair features: symmetric Gaussians of pair distances, zero on the diagonal
   const mask = new Float32Array([1, 1, 0, 1, 1, 0]);
   const f = pairFeatures(positions, mask, 2, n, P, cutoff);
   const at = (b: number, j: number, k: number): Float32Array => f.subarray(((b * T + j) * T + k) * P, ((b * T + j) * T + k + 1) * P);
-  const spacing = cutoff / P;
-  const expected = (d: number, p: number): number => 0.5 * (Math.cos((Math.PI * d) / cutoff) + 1) * Math.exp(-((d - (p + 1) * spacing) ** 2) / (2 * spacing * spacing));
+  // The edges' evenly spaced Gaussians: centres p·step over [0, cutoff], one step wide, times the
+  // smooth cutoff 1 − 10x³ + 15x⁴ − 6x⁵ (x = d / cutoff).
+  const step = cutoff / (P - 1);
+  const cut = (d: number): number => { const x = d / cutoff; return 1 - 10 * x ** 3 + 15 * x ** 4 - 6 * x ** 5; };
+  const expected = (d: number, p: number): number => cut(d) * Math.exp(-(((d - p * step) / step) ** 2));
   for (let p = 0; p < P; p++) {
     assert.ok(Math.abs(at(0, 1, 2)[p] - expected(3, p)) < 1e-6, `neighbour pair, Gaussian ${p}`);
     assert.ok(Math.abs(at(0, 0, 1)[p] - expected(1.5, p)) < 1e-6, `absorber pair, Gaussian ${p}`);

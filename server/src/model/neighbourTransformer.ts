@@ -11,6 +11,7 @@ import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { TfModule } from './backend';
 import type { MatMul } from './matmul';
 import type { ParamStore } from './params';
+import { linearGaussianRbf } from '../graph/rbf';
 
 export interface NeighbourTransformerConfig {
   /** Transformer layers (self-attention + feed-forward, pre-norm). */
@@ -18,7 +19,7 @@ export interface NeighbourTransformerConfig {
   /** Token width W; must divide by heads. */
   width: number;
   heads: number;
-  /** Gaussians of the pair-distance bias, evenly spaced over (0, cutoff]. */
+  /** Gaussians of the pair-distance bias, evenly spaced over [0, cutoff] as the edges' linear RBFs. */
   pairRbf: number;
   /** Pairs beyond this distance (Å) get no bias (smooth cutoff). */
   cutoff: number;
@@ -99,17 +100,16 @@ const LN_EPSILON = 1e-5;
 const MASKED_LOGIT = -1e4;
 
 /**
- * Pair features [B·T·T, P] from positions: Gaussians of each pair's distance times the smooth
- * cutoff, zero on the diagonal, for padding and for atoms without coordinates. Plain numbers
- * (no gradient needed), so computed on the CPU side once per batch.
+ * Pair features [B·T·T, P] from positions: the edges' evenly spaced Gaussians
+ * (graph/rbf.ts linearGaussianRbf, with its smooth cutoff) of each pair's distance; zero on the
+ * diagonal, for padding and for atoms without coordinates. Plain numbers (no gradient needed),
+ * so computed on the CPU side once per batch.
  */
 export function pairFeatures(
   positions: ArrayLike<number>, mask: ArrayLike<number>, B: number, n: number, P: number, cutoff: number,
 ): Float32Array {
   const T = n + 1;
   const out = new Float32Array(B * T * T * P);
-  const spacing = cutoff / P;
-  const inv = 1 / (2 * spacing * spacing);
   const xyz = new Float64Array(T * 3);
   const ok = new Uint8Array(T);
   for (let b = 0; b < B; b++) {
@@ -129,13 +129,7 @@ export function pairFeatures(
         if (k === j || !ok[k]) continue;
         const dx = xyz[3 * j] - xyz[3 * k], dy = xyz[3 * j + 1] - xyz[3 * k + 1], dz = xyz[3 * j + 2] - xyz[3 * k + 2];
         const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        if (d >= cutoff) continue;
-        const phi = 0.5 * (Math.cos((Math.PI * d) / cutoff) + 1);
-        const base = ((b * T + j) * T + k) * P;
-        for (let p = 0; p < P; p++) {
-          const c = (p + 1) * spacing;
-          out[base + p] = phi * Math.exp(-(d - c) * (d - c) * inv);
-        }
+        if (d < cutoff) linearGaussianRbf(d, P, cutoff, out, ((b * T + j) * T + k) * P);
       }
     }
   }
