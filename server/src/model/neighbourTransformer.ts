@@ -123,13 +123,17 @@ export function pairFeatures(
       xyz[3 * (j + 1) + 2] = z;
       ok[j + 1] = mask[b * n + j] > 0 && x * x + y * y + z * z > 1e-12 ? 1 : 0;
     }
+    // Each pair once: (k, j) is a copy of (j, k), bit for bit (the distance is the same sum).
     for (let j = 0; j < T; j++) {
       if (!ok[j]) continue;
-      for (let k = 0; k < T; k++) {
-        if (k === j || !ok[k]) continue;
+      for (let k = j + 1; k < T; k++) {
+        if (!ok[k]) continue;
         const dx = xyz[3 * j] - xyz[3 * k], dy = xyz[3 * j + 1] - xyz[3 * k + 1], dz = xyz[3 * j + 2] - xyz[3 * k + 2];
         const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        if (d < cutoff) linearGaussianRbf(d, P, cutoff, out, ((b * T + j) * T + k) * P);
+        if (d >= cutoff) continue;
+        const at = ((b * T + j) * T + k) * P;
+        linearGaussianRbf(d, P, cutoff, out, at);
+        out.copyWithin(((b * T + k) * T + j) * P, at, at + P);
       }
     }
   }
