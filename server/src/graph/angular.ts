@@ -36,7 +36,7 @@ export const COARSE_ANGULAR_GRID: AngularGrid = {
 /**
  * The fine block (graph option angularFine): shells every 0.4 Å from 1.7 to 5.3 Å and cosines
  * every 0.25. The coarse grid's 5 shells are 0.5–1 Å apart beyond 3 Å, so two partner atoms of
- * one second shell at 3.0 and 3.4 Å, or at 150° and 180°, fall in one bin — while the paths of
+ * one second shell at 3.0 and 3.25 Å, or at 150° and 180°, fall in one bin — while the paths of
  * multiple scattering near the edge, where half the Cu error sits, differ by exactly that.
  */
 export const FINE_ANGULAR_GRID: AngularGrid = {
