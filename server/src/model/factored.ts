@@ -289,7 +289,8 @@ export function factoredForward(
     return { a: tf.add(tf.mul(da, scale), beta) as Tensor2D, u: tf.add(tf.mul(du, scale), beta) as Tensor2D };
   };
 
-  let x: Rows = { a: tf.tensor2d(fb.absorberNodes, [B, F0]), u: tf.tensor2d(fb.elementNodes, [U, F0]) };
+  const inputRows: Rows = { a: tf.tensor2d(fb.absorberNodes, [B, F0]), u: tf.tensor2d(fb.elementNodes, [U, F0]) };
+  let x = inputRows;
   // As in the paper's reference code there is no activation between layers: the ELU gates of
   // the messages are the non-linearity, batch norm keeps the scale in check.
   for (const c of w.convs) {
@@ -348,7 +349,7 @@ export function factoredForward(
   if (cfg.transformer) {
     if (!fb.positions || fb.positions.length !== B * n * 3) throw new Error(`the network's neighbour transformer needs the absorber → neighbour vectors of each of the ${B} graphs`);
     const t = neighbourTransformerForward(tf, params, matMul, cfg.transformer, {
-      B, n, U, absorberNodes: tf.tensor2d(fb.absorberNodes, [B, F0]), elementNodes: tf.tensor2d(fb.elementNodes, [U, F0]),
+      B, n, U, absorberNodes: inputRows.a, elementNodes: inputRows.u,
       oneHot, edges: edges2, neighbourMask: nmask, neighbourMaskValues: fb.neighbourMask, positions: fb.positions,
     });
     pooled = tf.concat([pooled, t], 1) as Tensor2D;

@@ -160,7 +160,8 @@ export class XanesNetwork {
       edges: tf.tensor3d(batch.edges, [batch.size, batch.nodeCount - 1, batch.edgeFeatureSize]),
       mask: tf.tensor2d(batch.mask, [batch.size, batch.nodeCount]),
       ...(batch.descriptors ? { descriptors: tf.tensor2d(batch.descriptors, [batch.size, batch.descriptors.length / batch.size]) } : {}),
-      ...(batch.positions ? { positions: tf.tensor3d(batch.positions, [batch.size, batch.nodeCount - 1, 3]) } : {}),
+      // Only the transformer reads positions; forward() would otherwise read them back for nothing.
+      ...(batch.positions && this.config.transformer ? { positions: tf.tensor3d(batch.positions, [batch.size, batch.nodeCount - 1, 3]) } : {}),
     };
   }
 
