@@ -36,6 +36,19 @@ export interface NeighbourAttention extends NeighbourRef {
   virtual: boolean;
   /** Attention score per head (softmax over the absorber's real neighbours). */
   scores: number[];
+  /**
+   * Models with a neighbour transformer: per transformer head, the last layer's weight of the
+   * absorber's query on this atom (PredictResult.transformer). Absent for an atom that is not a
+   * token (beyond the model's token limit).
+   */
+  transformer?: number[];
+}
+
+/** The neighbour transformer's readout of one prediction (models that have one). */
+export interface TransformerAttention {
+  heads: number;
+  /** Per head, the weight the absorber's query keeps on the absorber itself; with the neighbours' weights it sums to 1. */
+  self: number[];
 }
 
 export interface PredictionDomain {
@@ -61,6 +74,7 @@ export interface PredictResult extends SiteRef {
   std?: number[];
   heads: number;
   neighbours: NeighbourAttention[];
+  transformer?: TransformerAttention;
   model: { name: string; version: string; path: string };
   backend: string;
   timingMs: number;

@@ -114,7 +114,9 @@ test('the panel view type has an activation event, so a restored panel finds its
 test('xanes.attentionHead: "mean" or a head number, default mean, read by the decorations', () => {
   const p = manifest.contributes.configuration.properties['xanes.attentionHead'];
   assert.deepEqual(p.type, ['string', 'number']);
-  assert.deepEqual(p.enum, ['mean', 1, 2, 3]);
+  // Heads 1–3 of the graph attention; 4 exists in the neighbour transformer only.
+  assert.deepEqual(p.enum, ['mean', 1, 2, 3, 4]);
+  assert.equal(p.enumDescriptions.length, p.enum.length);
   assert.equal(p.default, 'mean');
   const used = new Set([...allClientText.matchAll(/getConfiguration\('xanes'\)\.(?:get|update)(?:<[^>]*>)?\('([^']+)'/g)].map((m) => `xanes.${m[1]}`));
   for (const key of used) assert.ok(key in manifest.contributes.configuration.properties, `${key} is read in code but not contributed`);
@@ -128,10 +130,10 @@ test('.vscodeignore ships the model the extension loads (the newest) and no othe
   assert.deepEqual(included, [`!models/${path.basename(SHIPPED_MODEL)}/**`]);
 });
 
-test('xanes.highlightBy: "attention" or "sensitivity", default attention, read by the decorations; its command is contributed', () => {
+test('xanes.highlightBy: "attention", "sensitivity" or "transformer", default attention, read by the decorations; its command is contributed', () => {
   const p = manifest.contributes.configuration.properties['xanes.highlightBy'];
   assert.equal(p.type, 'string');
-  assert.deepEqual(p.enum, ['attention', 'sensitivity']);
+  assert.deepEqual(p.enum, ['attention', 'sensitivity', 'transformer']);
   assert.equal(p.default, 'attention');
   const decorations = readFileSync(path.join(ROOT, 'client/src/decorations/index.ts'), 'utf8');
   assert.match(decorations, /getConfiguration\('xanes'\)\.get<unknown>\('highlightBy', 'attention'\)/);

@@ -193,5 +193,52 @@ test('a saved model with the transformer predicts through graph building: rotati
   const [o, w] = p.predict([occluded, buildAbsorberGraph(cluster(0, 5), 0, graph)], ['Fe-K-FEFF']);
   o.mu.forEach((v, i) => assert.ok(Math.abs(v - w.mu[i]) < 1e-5, `occluded, point ${i}: ${v} vs ${w.mu[i]}`));
   assert.ok(Math.max(...o.mu.map((v, i) => Math.abs(v - a.mu[i]))) > 1e-4, 'removing the Cu changes the prediction');
+  // The readout reaches the prediction: per head, self + neighbours = 1, the same after rotation.
+  assert.ok(a.transformer && b.transformer, 'a transformer model returns its readout');
+  assert.equal(a.transformer.self.length, CONFIG.transformer!.heads);
+  a.transformer.self.forEach((s, h) => {
+    const row = a.transformer!.neighbours[h];
+    assert.equal(row.length, graph.maxNeighbours);
+    assert.ok(Math.abs(s + row.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+    row.forEach((v, j) => assert.ok(Math.abs(v - b.transformer!.neighbours[h][j]) < 1e-5, `rotated readout, head ${h}, slot ${j}`));
+  });
   p.dispose();
+});
+
+test("neighbour transformer readout: the absorber's last-layer weights sum to 1 per head, follow the atoms when slots are permuted, and are 0 for padding and non-tokens", async () => {
+  const { tf } = await loadTf('cpu');
+  const net = network(tf);
+  const n = 8, H = CONFIG.transformer!.heads;
+  const read = (m: XanesNetwork, atoms: Atom[]): number[][] => tf.tidy(() => {
+    const t = m.forwardFactored(batch([atoms], n)).tokenAttention;
+    assert.ok(t, 'a transformer network returns its readout');
+    assert.deepEqual(t.shape, [1, H, n + 1]);
+    const v = t.dataSync();
+    return Array.from({ length: H }, (_, h) => Array.from(v.subarray(h * (n + 1), (h + 1) * (n + 1))));
+  });
+  const base = read(net, OCTAHEDRON);
+  for (const row of base) {
+    assert.ok(Math.abs(row.reduce((s, x) => s + x, 0) - 1) < 1e-5, `sums to 1: ${row}`);
+    assert.ok(row.slice(1 + OCTAHEDRON.length).every((x) => x === 0), 'padding slots get exactly 0');
+    // The pair bias is non-zero and the atoms differ: a uniform row would mean the readout reads nothing.
+    const real = row.slice(0, 1 + OCTAHEDRON.length);
+    assert.ok(Math.max(...real) - Math.min(...real) > 1e-3, `weights differ between atoms: ${real}`);
+  }
+  // Reversed slots: each atom keeps its weight, in its new slot.
+  const reversed = read(net, [...OCTAHEDRON].reverse());
+  const k = OCTAHEDRON.length;
+  for (let h = 0; h < H; h++) {
+    assert.ok(Math.abs(reversed[h][0] - base[h][0]) < 1e-5, 'the absorber keeps its weight');
+    for (let j = 0; j < k; j++) assert.ok(Math.abs(reversed[h][1 + (k - 1 - j)] - base[h][1 + j]) < 1e-5, `head ${h}, atom ${j}`);
+  }
+  // Four tokens: slots 5… are not tokens and read 0; the network without the limit is no longer comparable.
+  const small = new XanesNetwork(tf, { ...CONFIG, transformer: { ...CONFIG.transformer!, tokens: 4 } }, { seed: 3 });
+  small.setWeights(net.getWeights());
+  for (const row of read(small, OCTAHEDRON)) {
+    assert.ok(row.slice(5).every((x) => x === 0));
+    assert.ok(Math.abs(row.reduce((s, x) => s + x, 0) - 1) < 1e-5);
+  }
+  const plain = new XanesNetwork(tf, { ...CONFIG, transformer: undefined }, { seed: 3 });
+  assert.equal(tf.tidy(() => plain.forwardFactored(batch([OCTAHEDRON], n)).tokenAttention), undefined);
+  for (const m of [net, small, plain]) m.dispose();
 });

@@ -2,13 +2,15 @@
 // neighbours get a background whose strength follows their attention (selected head or the
 // mean), the absorber's own row is outlined, and hovering a row shows the scores. Neighbour
 // sensitivity (occlusion) arrives later, from a second request: it joins the hover, and with
-// xanes.highlightBy = "sensitivity" it colours the rows instead of attention.
+// xanes.highlightBy = "sensitivity" it colours the rows instead of attention. Models with a
+// neighbour transformer also carry its last-layer weights, which are far less uniform than the
+// GAT scores; xanes.highlightBy = "transformer" colours the rows by them.
 import * as vscode from 'vscode';
 import type { PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
-import { aggregateRows, aggregateRowsBy, headLabel, type HeadSelection, hoverMarkdown, parseHeadSetting, type RowAttention } from './attention';
+import { type HeadSelection, hoverMarkdown, parseHeadSetting, rowColouring } from './attention';
 import { OVERLAY_WITHOUT_COMMAND } from './overlayLink';
 import { revealRanking } from './reveal';
-import { byRank, formatDelta, type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
+import { type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
 
 /** What the decorations last painted on a document's editors (tests and the extension API read it). */
 export interface DecorationState {
@@ -64,8 +66,10 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
   /** What render() last set, per document. */
   const painted = new Map<string, DecorationState>();
 
-  const head = (r: PredictResult): HeadSelection =>
-    parseHeadSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('attentionHead', 'mean'), r.heads);
+  const headSetting = (): unknown => vscode.workspace.getConfiguration('xanes').get<unknown>('attentionHead', 'mean');
+  const head = (r: PredictResult): HeadSelection => parseHeadSetting(headSetting(), r.heads);
+  /** One setting picks the head of both: a head beyond the GAT's (e.g. 4) is the mean there. */
+  const transformerHead = (r: PredictResult): HeadSelection => parseHeadSetting(headSetting(), r.transformer?.heads ?? 0);
 
   const highlightBy = (): HighlightBy => parseHighlightSetting(vscode.workspace.getConfiguration('xanes').get<unknown>('highlightBy', 'attention'));
 
@@ -74,31 +78,12 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
     return s?.status === 'ready' ? s.result : undefined;
   };
 
-  /** The rows to paint, their labels, and what the absorber's label says colours them. */
-  const paintedRows = (r: PredictResult): { rows: RowAttention[]; label: (row: RowAttention) => string; what: string } => {
-    const sum = (row: RowAttention): string => (row.neighbours.length > 1 ? ` (Σ${row.neighbours.length})` : '');
-    const h = head(r);
-    const state = sensitivities.get(r.uri);
-    const sens = readySensitivity(r.uri);
-    if (highlightBy() === 'sensitivity' && sens && sens.neighbours.length > 0) {
-      const ranks = byRank(sens);
-      return {
-        rows: aggregateRowsBy(r, (n) => ranks.get(n.rank)?.sensitivity ?? 0),
-        label: (row) => `  sensitivity ${formatDelta(row.value)}${sum(row)}`,
-        what: 'sensitivity, mean |Δμ| when removed',
-      };
-    }
-    // Asked for sensitivity but it is not (yet) there: attention meanwhile, and say so.
-    const waiting = highlightBy() === 'sensitivity' ? (state?.status === 'pending' ? ' (sensitivity pending)' : ' (no sensitivity)') : '';
-    return { rows: aggregateRows(r, h), label: (row) => `  attention ${row.value.toFixed(3)}${sum(row)}`, what: `${headLabel(h)}${waiting}` };
-  };
-
   const render = (editor: vscode.TextEditor): void => {
     const r = results.get(editor.document.uri.toString());
     const buckets: vscode.DecorationOptions[][] = LEVELS.map(() => []);
     const own: vscode.DecorationOptions[] = [];
     if (r) {
-      const { rows, label, what } = paintedRows(r);
+      const { rows, label, what } = rowColouring(r, highlightBy(), head(r), transformerHead(r), sensitivities.get(r.uri));
       for (const row of rows) {
         const line = editor.document.lineAt(Math.min(row.line, editor.document.lineCount - 1));
         buckets[levelOf(row.intensity)].push({
@@ -159,7 +144,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       provideHover(document, position) {
         const r = results.get(document.uri.toString());
         if (!r) return undefined;
-        const md = hoverMarkdown(r, position.line, head(r), sensitivities.get(r.uri));
+        const md = hoverMarkdown(r, position.line, head(r), sensitivities.get(r.uri), highlightBy() === 'transformer' ? transformerHead(r) : undefined);
         if (!md) return undefined;
         const content = new vscode.MarkdownString(md);
         content.supportHtml = false;
@@ -178,11 +163,13 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       }
     }),
     vscode.commands.registerCommand('xanes.selectHighlight', async (choice?: unknown) => {
-      let value: HighlightBy | undefined = choice === 'attention' || choice === 'sensitivity' ? choice : undefined;
+      const parsed = parseHighlightSetting(choice);
+      let value: HighlightBy | undefined = parsed === choice ? parsed : undefined;
       if (value === undefined) {
         const items: { label: HighlightBy; description: string }[] = [
           { label: 'attention', description: 'the attention head chosen in xanes.attentionHead' },
           { label: 'sensitivity', description: 'mean |Δμ| when the neighbour is removed (occlusion)' },
+          { label: 'transformer', description: 'neighbour transformer: weight of the absorber\'s query on each atom (last layer; models that have one)' },
         ];
         value = (await vscode.window.showQuickPick(items, { title: 'Colour the neighbour rows by' }))?.label;
       }
@@ -192,11 +179,14 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
     }),
     vscode.commands.registerCommand('xanes.selectAttentionHead', async (choice?: unknown) => {
       const editor = vscode.window.activeTextEditor;
-      const heads = (editor && results.get(editor.document.uri.toString())?.heads) || 3;
+      const shown = editor && results.get(editor.document.uri.toString());
+      // The transformer usually has more heads than the GAT: offer the ones of what colours the rows.
+      const byTransformer = highlightBy() === 'transformer' && shown?.transformer !== undefined;
+      const heads = (byTransformer ? shown?.transformer?.heads : shown?.heads) || 3;
       let value: string | undefined = typeof choice === 'string' || typeof choice === 'number' ? String(choice) : undefined;
       if (value === undefined) {
         const items = [{ label: 'mean', description: 'mean over heads' }, ...Array.from({ length: heads }, (_, i) => ({ label: String(i + 1), description: `head ${i + 1}` }))];
-        value = (await vscode.window.showQuickPick(items, { title: 'Attention head to show' }))?.label;
+        value = (await vscode.window.showQuickPick(items, { title: byTransformer ? 'Neighbour transformer head to show' : 'Attention head to show' }))?.label;
       }
       if (value === undefined) return;
       const setting: string | number = value === 'mean' ? 'mean' : Number(value);
@@ -210,8 +200,9 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
         void vscode.window.showInformationMessage('XANES: no attention shown in this editor; predict a site first.');
         return;
       }
-      // Ranked by what colours the rows: sensitivity once it is in and chosen, else attention.
-      const ranking = revealRanking(r, head(r), highlightBy(), sensitivities.get(r.uri));
+      // Ranked by what colours the rows: sensitivity once it is in and chosen, transformer weights
+      // when chosen and the model has them, else attention.
+      const ranking = revealRanking(r, head(r), highlightBy(), sensitivities.get(r.uri), transformerHead(r));
       let item = typeof rank === 'number' ? ranking.items.find((x) => x.neighbour.rank === rank) : undefined;
       if (!item) {
         const pick = await vscode.window.showQuickPick(

@@ -5,11 +5,14 @@
 // removing all of a row's atoms together is a different (non-additive) experiment.
 import type { NeighbourAttention, PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
 
-/** What colours the neighbour rows (setting xanes.highlightBy). */
-export type HighlightBy = 'attention' | 'sensitivity';
+/**
+ * What colours the neighbour rows (setting xanes.highlightBy): GAT attention, occlusion
+ * sensitivity, or the neighbour transformer's last-layer weights (models that have one).
+ */
+export type HighlightBy = 'attention' | 'sensitivity' | 'transformer';
 
 export function parseHighlightSetting(v: unknown): HighlightBy {
-  return v === 'sensitivity' ? 'sensitivity' : 'attention';
+  return v === 'sensitivity' || v === 'transformer' ? v : 'attention';
 }
 
 /** Sensitivity of the prediction a document shows: asked for after the spectrum, so it may lag. */

@@ -137,7 +137,9 @@ export const run: CliCommand = async (argv, io) => {
       const { job } = chunk[k];
       lines.push(JSON.stringify({
         id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex, domain: p.domainId,
-        energies: p.energies, ...(relativeDomains.has(p.domainId) ? { energy_reference: 'E-E0' } : {}), mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention, model: name, backend: used,
+        energies: p.energies, ...(relativeDomains.has(p.domainId) ? { energy_reference: 'E-E0' } : {}), mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention,
+        ...(p.transformer ? { transformer_attention: { self: p.transformer.self, neighbours: p.transformer.neighbours } } : {}),
+        model: name, backend: used,
       }));
     });
   }

@@ -115,6 +115,8 @@ export class InferencePredictor implements Predictor {
     const [prediction] = await service.predict([graph], [domain.id], signal);
     if (!loaded.backend) loaded.backend = (await service.info()).backend;
     const heads = prediction.attention.length;
+    const tokens = metadata.network.transformer?.tokens ?? Number.POSITIVE_INFINITY;
+    const t = prediction.transformer;
     return {
       ...siteOnGrid(job, domain, prediction.energies),
       absorberRange: site.range,
@@ -125,7 +127,9 @@ export class InferencePredictor implements Predictor {
         ...neighbourRef(job.structure, n, i),
         virtual: n.virtual,
         scores: prediction.attention.map((head) => head[i] ?? 0),
+        ...(t && i < tokens ? { transformer: t.neighbours.map((head) => head[i] ?? 0) } : {}),
       })),
+      ...(t ? { transformer: { heads: t.self.length, self: t.self } } : {}),
       model: { name: metadata.name, version: metadata.version, path: loaded.dir },
       backend: loaded.backend ?? 'unknown',
       timingMs: Date.now() - started,

@@ -231,6 +231,8 @@ export interface FactoredResult {
   outputs: Tensor2D[];
   /** [B, heads, n]: softmax over each sample's real neighbours, padding exactly 0. */
   attention: Tensor3D;
+  /** With a neighbour transformer: its last layer's absorber-query weights [B, H, 1 + n] (neighbourTransformer.ts). */
+  tokenAttention?: Tensor3D;
 }
 
 interface Rows {
@@ -346,19 +348,21 @@ export function factoredForward(
     const d = tf.div(tf.sub(tf.tensor2d(fb.descriptors, [B, D]), params.get('descriptor.mean')), params.get('descriptor.std'));
     pooled = tf.concat([pooled, d], 1) as Tensor2D;
   }
+  let tokenAttention: Tensor3D | undefined;
   if (cfg.transformer) {
     if (!fb.positions || fb.positions.length !== B * n * 3) throw new Error(`the network's neighbour transformer needs the absorber → neighbour vectors of each of the ${B} graphs`);
     const t = neighbourTransformerForward(tf, params, matMul, cfg.transformer, {
       B, n, U, absorberNodes: inputRows.a, elementNodes: inputRows.u,
       oneHot, edges: edges2, neighbourMask: nmask, neighbourMaskValues: fb.neighbourMask, positions: fb.positions,
     });
-    pooled = tf.concat([pooled, t], 1) as Tensor2D;
+    pooled = tf.concat([pooled, t.pooled], 1) as Tensor2D;
+    tokenAttention = t.absorberAttention;
   }
   cfg.denseWidths.forEach((_, i) => {
     pooled = tf.prelu(lin(pooled, params.get(`dense${i}.kernel`) as Tensor2D, params.get(`dense${i}.bias`)), params.get(`dense${i}.alpha`) as Tensor) as Tensor2D;
     if (training) pooled = maybeDropout(tf, pooled, cfg.dropout ?? 0, ctx.dropoutSeed === undefined ? undefined : ctx.dropoutSeed + i) as Tensor2D;
   });
   const outputs = cfg.outputs.map((_, i) => lin(pooled, params.get(`output${i}.kernel`) as Tensor2D, params.get(`output${i}.bias`)));
-  return { outputs, attention: tf.stack(weights, 1) as Tensor3D };
+  return { outputs, attention: tf.stack(weights, 1) as Tensor3D, ...(tokenAttention ? { tokenAttention } : {}) };
 }
 

@@ -149,10 +149,21 @@ function pickSlots(values: ArrayLike<number>, B: number, n: number, k: number, w
   return out;
 }
 
-/** Call inside tf.tidy. Returns [B, 2W]: the absorber's final token and the masked mean token. */
+export interface NeighbourTransformerResult {
+  /** [B, 2W]: the absorber's final token and the masked mean token. */
+  pooled: Tensor2D;
+  /**
+   * [B, H, 1 + x.n]: in the last layer, the softmax weights of the absorber's query over itself
+   * (index 0) and each neighbour slot; 0 for padding and for slots beyond `tokens`. The last
+   * layer because its absorber row is what the pooled absorber token is mixed from.
+   */
+  absorberAttention: Tensor3D;
+}
+
+/** Call inside tf.tidy. */
 export function neighbourTransformerForward(
   tf: TfModule, params: ParamStore, matMul: MatMul, c: NeighbourTransformerConfig, x: NeighbourTransformerInputs,
-): Tensor2D {
+): NeighbourTransformerResult {
   const { B } = x;
   // Neighbour slots are sorted by distance, so the nearest K are the first K.
   const n = Math.min(x.n, c.tokens ?? x.n);
@@ -186,12 +197,14 @@ export function neighbourTransformerForward(
   const pairKernels = tf.concat(Array.from({ length: c.layers }, (_, l) => p(`${PREFIX}${l}.pair.kernel`)), 1) as Tensor2D;
   const biases = tf.split(tf.transpose(tf.reshape(matMul(pairs, pairKernels), [B, T, T, c.layers * H]), [0, 3, 1, 2]), c.layers, 1); // each [B, H, T, T]
 
+  let absorberRow: Tensor3D | undefined;
   for (let l = 0; l < c.layers; l++) {
     const name = `${PREFIX}${l}`;
     const qkv = tf.transpose(tf.reshape(lin(layerNorm(h, `${name}.ln1`), `${name}.qkv`), [B, T, 3 * H, d]), [0, 2, 1, 3]); // [B, 3H, T, d]
     const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.reshape(t, [B * H, T, d]) as Tensor3D);
     const logits = tf.add(tf.add(tf.reshape(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), [B, H, T, T]), biases[l]), keyBias);
     const attn = tf.reshape(tf.softmax(logits), [B * H, T, T]) as Tensor3D;
+    if (l === c.layers - 1) absorberRow = tf.reshape(tf.slice(attn, [0, 0, 0], [B * H, 1, T]), [B, H, T]) as Tensor3D;
     const heads = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attn, v), [B, H, T, d]), [0, 2, 1, 3]), [B * T, W]) as Tensor2D;
     h = tf.add(h, lin(heads, `${name}.out`)) as Tensor2D;
     const hidden = lin(layerNorm(h, `${name}.ln2`), `${name}.ffn1`);
@@ -201,5 +214,9 @@ export function neighbourTransformerForward(
   const absorberOut = tf.reshape(tf.slice(out, [0, 0, 0], [B, 1, W]), [B, W]);
   const weights = tf.expandDims(tokenMask, 2);
   const mean = tf.div(tf.sum(tf.mul(out, weights), 1), tf.sum(weights, 1));
-  return tf.concat([absorberOut, mean], 1) as Tensor2D;
+  const pooled = tf.concat([absorberOut, mean], 1) as Tensor2D;
+  // Slots beyond `tokens` were never tokens: they get weight 0, so the row keeps one slot per neighbour.
+  const row = absorberRow as Tensor3D;
+  const absorberAttention = n === x.n ? row : tf.concat([row, tf.zeros([B, H, x.n - n])], 2) as Tensor3D;
+  return { pooled, absorberAttention };
 }

@@ -33,6 +33,8 @@ export interface ForwardResult {
   outputs: Tensor2D[];
   /** [B, heads, N − 1]: each head's softmax weights over the neighbours. */
   attention: Tensor3D;
+  /** With a neighbour transformer: its last layer's absorber-query weights [B, H, N] (index 0: the absorber itself). */
+  tokenAttention?: Tensor3D;
 }
 
 export interface NetworkOptions {
@@ -139,7 +141,7 @@ export class XanesNetwork {
 
   forwardFactored(batch: FactoredBatch, { training = false }: { training?: boolean } = {}): ForwardResult {
     const r = factoredForward(this.factoredContext(training), batch, training, training ? undefined : this.derived.get());
-    return { outputs: r.outputs, attention: r.attention };
+    return { outputs: r.outputs, attention: r.attention, ...(r.tokenAttention ? { tokenAttention: r.tokenAttention } : {}) };
   }
 
   /** The context of one factored forward; a training forward draws fresh dropout masks. */

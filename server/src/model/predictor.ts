@@ -19,6 +19,12 @@ export interface Prediction {
   /** [head][neighbour] attention weights (ensemble mean), 0 for padding. */
   attention: number[][];
   /**
+   * With a neighbour transformer (ensemble mean): its last layer's weights of the absorber's
+   * query, per head, on the absorber itself and on each neighbour slot (0 for padding and for
+   * slots beyond the transformer's `tokens`). Each head's weights sum to 1 over both.
+   */
+  transformer?: { self: number[]; neighbours: number[][] };
+  /**
    * μ(E) of each ensemble member, in member order; only when the call asks for it
    * (PredictCallOptions.members). Quantities that are not linear in μ, such as neighbour
    * sensitivity's mean |Δμ|, need the members' own curves for their spread.
@@ -133,23 +139,33 @@ export function createPredictor(tf: TfModule, dir: string, backend: string, batc
     const batch = factorGraphBatch(batchGraphs(graphs));
     const B = graphs.length;
     const perMember = networks.map((net) => {
-      const { outputs, attention } = tf.tidy(() => {
+      return tf.tidy(() => {
         const r = net.forwardFactored(batch);
-        return { outputs: r.outputs.map((o: Tensor2D) => o.dataSync() as Float32Array), attention: (r.attention as Tensor3D).dataSync() as Float32Array };
+        return {
+          outputs: r.outputs.map((o: Tensor2D) => o.dataSync() as Float32Array),
+          attention: (r.attention as Tensor3D).dataSync() as Float32Array,
+          tokens: r.tokenAttention ? r.tokenAttention.dataSync() as Float32Array : undefined,
+        };
       });
-      return { outputs, attention };
     });
     const heads = metadata.network.heads;
     const n = metadata.graph.maxNeighbours;
+    const tokenHeads = metadata.network.transformer?.heads ?? 0;
+    const memberMean = (k: number, of: (m: (typeof perMember)[number]) => Float32Array | undefined): number =>
+      perMember.reduce((s, m) => s + (of(m)?.[k] ?? 0), 0) / perMember.length;
+    /** Sample b's [head][slot] (slot 0: the absorber) transformer weights, ensemble mean. */
+    const tokenRows = (b: number): number[][] => Array.from({ length: tokenHeads }, (_, h) =>
+      Array.from({ length: n + 1 }, (_, j) => memberMean((b * tokenHeads + h) * (n + 1) + j, (m) => m.tokens)));
     return domains.map((d, b) => {
       const size = metadata.network.outputs[d.head].size;
       const curves = perMember.map((m) => denormalise(metadata, d.head, m.outputs[d.head], b * size, size));
       const mu = curves[0].map((_, i) => curves.reduce((s, c) => s + c[i], 0) / curves.length);
-      const attention = Array.from({ length: heads }, (_, h) => Array.from({ length: n }, (_, j) => {
-        const k = (b * heads + h) * n + j;
-        return perMember.reduce((s, m) => s + m.attention[k], 0) / perMember.length;
-      }));
+      const attention = Array.from({ length: heads }, (_, h) => Array.from({ length: n }, (_, j) => memberMean((b * heads + h) * n + j, (m) => m.attention)));
       const p: Prediction = { domainId: d.id, energies: [...d.energies], mu, attention };
+      if (tokenHeads > 0) {
+        const rows = tokenRows(b);
+        p.transformer = { self: rows.map((r) => r[0]), neighbours: rows.map((r) => r.slice(1)) };
+      }
       if (withMembers) p.members = curves;
       if (curves.length > 1) {
         const scale = stdScaleOf(metadata, d.id);
