@@ -215,6 +215,36 @@ test('shipped model: Ti (edge-relative grid) is placed at the tabulated K edge a
   }
 });
 
+test("shipped model: the neighbour transformer's readout is in the prediction, sums to 1 per head with the absorber's own weight, and singles atoms out", async () => {
+  const shipped = await startServer({ absorbingElements: ['Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
+  try {
+    const cu = await shipped.open('tenorite.cif');
+    const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri: cu.uri });
+    const r = await shipped.connection.sendRequest<PredictResult>('xanes/predict', { uri: cu.uri, block: 0, siteIndex: site.siteIndex });
+    const declared = readMetadata(SHIPPED_MODEL).network.transformer;
+    assert.ok(declared, 'the shipped model has a neighbour transformer');
+    const t = r.transformer;
+    assert.ok(t, 'the prediction carries its readout');
+    assert.equal(t.heads, declared.heads);
+    const real = r.neighbours.filter((n) => !n.virtual);
+    const tokens = declared.tokens ?? real.length;
+    for (let h = 0; h < t.heads; h++) {
+      const onNeighbours = real.reduce((s, n) => s + (n.transformer?.[h] ?? 0), 0);
+      assert.ok(Math.abs(t.self[h] + onNeighbours - 1) < 1e-4, `head ${h + 1}: self ${t.self[h]} + neighbours ${onNeighbours}`);
+    }
+    real.forEach((n, i) => assert.equal(n.transformer !== undefined, i < tokens, `neighbour ${n.rank} is a token: ${i < tokens}`));
+    // The two nearest O of tenorite's Cu are one atom_site row's inversion pair: same weight in every head.
+    const [a, b] = real;
+    assert.ok(Math.abs(a.distance - b.distance) < 1e-4 && a.range.start.line === b.range.start.line);
+    a.transformer!.forEach((w, h) => assert.ok(Math.abs(w - b.transformer![h]) < 1e-4, `head ${h + 1}: ${w} vs ${b.transformer![h]}`));
+    // Unlike the near-uniform graph attention, some head puts more than twice the uniform share on one atom.
+    const peak = Math.max(...real.flatMap((n) => n.transformer ?? []));
+    assert.ok(peak > 2 / (real.length + 1), `largest transformer weight ${peak} vs uniform ${1 / (real.length + 1)}`);
+  } finally {
+    await shipped.close();
+  }
+});
+
 /** Tenorite's Cu1: its prediction, then its sensitivity for the same model and domain (as the client asks). */
 async function tenoriteSensitivity(shipped: TestServer): Promise<{ params: { uri: string; block: number; siteIndex: number }; p: PredictResult; s: SensitivityResult }> {
   const cu = await shipped.open('tenorite.cif');

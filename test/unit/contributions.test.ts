@@ -116,7 +116,7 @@ test('xanes.attentionHead: "mean" or a head number, default mean, read by the de
   assert.deepEqual(p.type, ['string', 'number']);
   // Heads 1–3 of the graph attention; 4 exists in the neighbour transformer only.
   assert.deepEqual(p.enum, ['mean', 1, 2, 3, 4]);
-  assert.equal(p.enumDescriptions.length, p.enum.length);
+  assert.equal((p as { enumDescriptions?: unknown[] }).enumDescriptions?.length, p.enum.length);
   assert.equal(p.default, 'mean');
   const used = new Set([...allClientText.matchAll(/getConfiguration\('xanes'\)\.(?:get|update)(?:<[^>]*>)?\('([^']+)'/g)].map((m) => `xanes.${m[1]}`));
   for (const key of used) assert.ok(key in manifest.contributes.configuration.properties, `${key} is read in code but not contributed`);

@@ -21,7 +21,9 @@ export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--mo
   FILE is a CIF/XYZ structure (every symmetry-inequivalent absorbing site, or only site N) or a
   JSONL data set (.jsonl/.jsonl.gz records with lattice+frac_coords, cart_coords or a neighbour
   list, and absorber_index). Writes one JSON line per site: {id, absorber, absorber_index,
-  domain, energies, mu, std?, attention, model, backend} to --out (default stdout).
+  domain, energies, mu, std?, attention, transformer_attention?, model, backend} to --out
+  (default stdout); transformer_attention {self, neighbours} is the neighbour transformer's
+  last-layer weights of the absorber's query per head, for models that have one.
   Sites the model does not cover are refused on stderr, never extrapolated.
   Exit code: 0 all predicted, 1 some sites refused or unreadable, 2 usage error or no model.`;
 

@@ -332,6 +332,32 @@ describe('XANES Lens in VS Code', () => {
       await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
     }).timeout(120_000);
 
+    it("xanes.highlightBy transformer colours the rows by the neighbour transformer's weights; the hover lists them per head", async () => {
+      const uri = tenorite.uri.toString();
+      const t = result.transformer;
+      assert.ok(t, 'the shipped model has a neighbour transformer');
+      // Mean over the transformer's heads (xanes.attentionHead is still "mean"), summed per row.
+      const sum = (line: number): number => result.neighbours.filter((n) => !n.virtual && n.range.start.line === line)
+        .reduce((a, n) => a + (n.transformer ?? []).reduce((x, y) => x + y, 0) / t.heads, 0);
+      await vscode.commands.executeCommand('xanes.selectHighlight', 'transformer');
+      const state = await poll('transformer rows', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('transformer')));
+      for (const row of state.rows) assert.match(row.text, new RegExp(`transformer ${sum(row.line).toFixed(3).replace('.', '\\.')} \\(Σ\\d+\\)`));
+      const oLine = lineOf(tenorite, 'O1');
+      const hovers = await poll(
+        'transformer hover',
+        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        (h) => hoverText(h ?? []).includes('t1'),
+      );
+      const text = hoverText(hovers);
+      assert.match(text, new RegExp(`\\| h3 min–max \\|${Array.from({ length: t.heads }, (_, h) => ` t${h + 1} \\|`).join('')}`));
+      const nearest = result.neighbours.find((n) => n.range.start.line === oLine)!;
+      assert.ok(text.includes(`${nearest.distance.toFixed(3)} |`) && text.includes(` ${nearest.transformer![0].toFixed(3)} |`));
+      const absorber = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, 'Cu1'), 1)));
+      assert.ok(absorber.includes(`t1 ${t.self[0].toFixed(3)}`), absorber.slice(0, 400));
+      await vscode.commands.executeCommand('xanes.selectHighlight', 'attention');
+      await poll('attention rows again', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('attention')));
+    });
+
     it('xanes.selectAttentionHead 2 repaints the rows with head 2', async () => {
       await vscode.commands.executeCommand('xanes.selectAttentionHead', 2);
       const oLine = lineOf(tenorite, 'O1');
