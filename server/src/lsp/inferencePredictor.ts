@@ -19,10 +19,13 @@ import { NoModelError, type PredictJob, type Predictor } from './predictor';
 import type { XanesSettings } from './settings';
 
 /**
- * Occluded graphs per inference job: with the shipped 4-member, 40-neighbour model one batch of
- * 10 + 1 graphs takes about a quarter of the whole 41-graph job (bench/server.bench.ts).
+ * Occluded graphs per inference job. A lens click sent while a sensitivity runs waits for the
+ * batch in the worker, so this bounds that wait: with v7's neighbour transformer one batch of
+ * 10 + 1 graphs through 4 members took about 150 ms and a click in the middle 186 ms
+ * (bench/server.bench.ts), over the 150 ms target. With 3 + 1 the click takes 81 ms (worst 105)
+ * and the whole sensitivity 672 ms instead of 612.
  */
-export const OCCLUSION_BATCH = 10;
+export const OCCLUSION_BATCH = 3;
 
 /** Per-request models kept loaded besides the configured one. */
 const MAX_EXTRA_MODELS = 3;
