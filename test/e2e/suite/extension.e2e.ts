@@ -53,6 +53,10 @@ function hoverText(hovers: vscode.Hover[]): string {
     .join('\n');
 }
 
+function hoversAt(doc: vscode.TextDocument, line: number, character = 1): Thenable<vscode.Hover[]> {
+  return vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character));
+}
+
 describe('XANES Lens in VS Code', () => {
   let rutile: vscode.TextDocument;
 
@@ -95,10 +99,9 @@ describe('XANES Lens in VS Code', () => {
   });
 
   it('hovers an atom row with multiplicity and first shell', async () => {
-    const pos = new vscode.Position(lineOf(rutile, 'Ti1'), 1);
     const hovers = await poll(
       'hover',
-      () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', rutile.uri, pos),
+      () => hoversAt(rutile, lineOf(rutile, 'Ti1')),
       (h) => hoverText(h ?? []).includes('Ti1'),
     );
     const text = hoverText(hovers);
@@ -252,7 +255,7 @@ describe('XANES Lens in VS Code', () => {
       const oLine = lineOf(tenorite, 'O1');
       const hovers = await poll(
         'attention hover',
-        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        () => hoversAt(tenorite, oLine),
         (h) => hoverText(h ?? []).includes('XANES attention'),
       );
       const text = hoverText(hovers);
@@ -261,7 +264,7 @@ describe('XANES Lens in VS Code', () => {
       const oCount = result.neighbours.filter((n) => n.element === 'O').length;
       assert.ok(slots > 0, 'the Cu1 prediction test ran first');
       assert.match(text, new RegExp(`${oCount} neighbours from this row \\(of ${slots}\\)`));
-      const other = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, '_cell_length_a'), 2));
+      const other = await hoversAt(tenorite, lineOf(tenorite, '_cell_length_a'), 2);
       assert.doesNotMatch(hoverText(other ?? []), /XANES attention/);
     });
 
@@ -278,7 +281,7 @@ describe('XANES Lens in VS Code', () => {
       const oLine = lineOf(tenorite, 'O1');
       const hovers = await poll(
         'sensitivity hover',
-        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        () => hoversAt(tenorite, oLine),
         (h) => hoverText(h ?? []).includes('Sensitivity (occlusion)'),
       );
       const text = hoverText(hovers);
@@ -345,14 +348,14 @@ describe('XANES Lens in VS Code', () => {
       const oLine = lineOf(tenorite, 'O1');
       const hovers = await poll(
         'transformer hover',
-        () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(oLine, 1)),
+        () => hoversAt(tenorite, oLine),
         (h) => hoverText(h ?? []).includes('t1'),
       );
       const text = hoverText(hovers);
       assert.match(text, new RegExp(`\\| h3 min–max \\|${Array.from({ length: t.heads }, (_, h) => ` t${h + 1} \\|`).join('')}`));
       const nearest = result.neighbours.find((n) => n.range.start.line === oLine)!;
       assert.ok(text.includes(`${nearest.distance.toFixed(3)} |`) && text.includes(` ${nearest.transformer![0].toFixed(3)} |`));
-      const absorber = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, 'Cu1'), 1)));
+      const absorber = hoverText(await hoversAt(tenorite, lineOf(tenorite, 'Cu1')));
       assert.ok(absorber.includes(`t1 ${t.self[0].toFixed(3)}`), absorber.slice(0, 400));
       await vscode.commands.executeCommand('xanes.selectHighlight', 'attention');
       await poll('attention rows again', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('attention')));
@@ -387,7 +390,7 @@ describe('XANES Lens in VS Code', () => {
       await vscode.commands.executeCommand('xanes.clearAttention');
       const state = api().attentionDecorations(tenorite.uri.toString());
       assert.deepEqual(state, { rows: [], absorberLine: null });
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tenorite.uri, new vscode.Position(lineOf(tenorite, 'O1'), 1));
+      const hovers = await hoversAt(tenorite, lineOf(tenorite, 'O1'));
       assert.doesNotMatch(hoverText(hovers ?? []), /XANES attention/);
       assert.ok(editor.document === tenorite);
     });
