@@ -16,6 +16,7 @@ import {
   sensitivityStatusLine,
   spreadNote,
   type SensitivityState,
+  usableSensitivity,
 } from './sensitivity';
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -44,8 +45,7 @@ export function headLabel(head: HeadSelection): string {
 }
 
 export function score(n: NeighbourAttention, head: HeadSelection): number {
-  if (head === 'mean') return n.scores.length === 0 ? 0 : n.scores.reduce((a, b) => a + b, 0) / n.scores.length;
-  return n.scores[head - 1] ?? 0;
+  return ofHead(n.scores, head) ?? 0;
 }
 
 export function aggregateRows(result: PredictResult, head: HeadSelection): RowAttention[] {
@@ -138,7 +138,7 @@ export function rowColouring(
       what: `${transformerHeadLabel(transformerHead)} (self ${self === null ? '—' : f3(self)})`,
     };
   }
-  const sens = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
+  const sens = usableSensitivity(sensitivity);
   if (highlightBy === 'sensitivity' && sens) {
     const ranks = byRank(sens);
     return {
@@ -236,7 +236,7 @@ export function hoverMarkdown(
     const norm = minMaxPerHead(result);
     const heads = Array.from({ length: result.heads }, (_, h) => `h${h + 1}`);
     parts.push(headline(result, row, head, transformerHead));
-    const ready = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
+    const ready = usableSensitivity(sensitivity);
     const ranks = ready ? byRank(ready) : undefined;
     const sentence = ready ? sensitivitySentence(ready, row.neighbours) : sensitivityStatusLine(sensitivity);
     if (sentence) parts.push(ranks ? `${sentence} ${rowOverlayLink(result, row.neighbours, ranks)}` : sentence);

@@ -6,7 +6,7 @@
 // attention instead.
 import type { NeighbourAttention, PredictResult } from '../../../server/src/lsp_ext';
 import { headLabel, NO_TRANSFORMER, score, transformerScore, type HeadSelection } from './attention';
-import { byRank, formatSensitivity, type HighlightBy, type SensitivityState } from './sensitivity';
+import { byRank, formatSensitivity, type HighlightBy, type SensitivityState, usableSensitivity } from './sensitivity';
 
 export interface RevealItem {
   neighbour: NeighbourAttention;
@@ -36,7 +36,7 @@ export function revealRanking(
   transformerHead: HeadSelection = 'mean',
 ): RevealRanking {
   const real = result.neighbours.filter((n) => !n.virtual);
-  const ready = sensitivity?.status === 'ready' && sensitivity.result.neighbours.length > 0 ? sensitivity.result : undefined;
+  const ready = usableSensitivity(sensitivity);
   const ranks = ready ? byRank(ready) : undefined;
   const transformerNote = (n: NeighbourAttention): string => {
     if (!result.transformer) return '';

@@ -27,6 +27,11 @@ export function sensitivityMatches(p: PredictResult, s: SensitivityResult): bool
     && p.model.path === s.model.path && p.model.version === s.model.version;
 }
 
+/** The result when it is in and has neighbours to colour or rank by; otherwise attention stands in. */
+export function usableSensitivity(state: SensitivityState | undefined): SensitivityResult | undefined {
+  return state?.status === 'ready' && state.result.neighbours.length > 0 ? state.result : undefined;
+}
+
 /** Neighbour rank → its sensitivity entry. */
 export function byRank(s: SensitivityResult): Map<number, SensitivityResult['neighbours'][number]> {
   return new Map(s.neighbours.map((n) => [n.rank, n]));

@@ -57,6 +57,11 @@ function hoversAt(doc: vscode.TextDocument, line: number, character = 1): Thenab
   return vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, character));
 }
 
+/** The hovers of a line once their text contains `needle` (providers may answer before the data arrives). */
+function hoverShowing(what: string, doc: vscode.TextDocument, line: number, needle: string): Promise<vscode.Hover[]> {
+  return poll(what, () => hoversAt(doc, line), (h) => hoverText(h ?? []).includes(needle));
+}
+
 describe('XANES Lens in VS Code', () => {
   let rutile: vscode.TextDocument;
 
@@ -99,11 +104,7 @@ describe('XANES Lens in VS Code', () => {
   });
 
   it('hovers an atom row with multiplicity and first shell', async () => {
-    const hovers = await poll(
-      'hover',
-      () => hoversAt(rutile, lineOf(rutile, 'Ti1')),
-      (h) => hoverText(h ?? []).includes('Ti1'),
-    );
+    const hovers = await hoverShowing('hover', rutile, lineOf(rutile, 'Ti1'), 'Ti1');
     const text = hoverText(hovers);
     assert.match(text, /multiplicity: 2/);
     assert.match(text, /first shell: 6 \(O×6\)/);
@@ -253,11 +254,7 @@ describe('XANES Lens in VS Code', () => {
 
     it('hovering a decorated row shows the per-head scores; other rows do not', async () => {
       const oLine = lineOf(tenorite, 'O1');
-      const hovers = await poll(
-        'attention hover',
-        () => hoversAt(tenorite, oLine),
-        (h) => hoverText(h ?? []).includes('XANES attention'),
-      );
+      const hovers = await hoverShowing('attention hover', tenorite, oLine, 'XANES attention');
       const text = hoverText(hovers);
       assert.match(text, /absorber Cu1 \(Cu\)/);
       assert.match(text, /\| rank \| atom \| d \(Å\) \| h1 raw \| h2 raw \| h3 raw \| h1 min–max/);
@@ -279,11 +276,7 @@ describe('XANES Lens in VS Code', () => {
       assert.equal(s.members, members);
       assert.ok(s.neighbours.every((n) => Number.isFinite(n.spread) && n.spread >= 0 && (members > 1 || n.spread === 0)), JSON.stringify(s.neighbours.map((n) => n.spread)));
       const oLine = lineOf(tenorite, 'O1');
-      const hovers = await poll(
-        'sensitivity hover',
-        () => hoversAt(tenorite, oLine),
-        (h) => hoverText(h ?? []).includes('Sensitivity (occlusion)'),
-      );
+      const hovers = await hoverShowing('sensitivity hover', tenorite, oLine, 'Sensitivity (occlusion)');
       const text = hoverText(hovers);
       assert.match(text, /removing one of this row's \d+ atoms changes μ by/);
       assert.match(text, /\|Δμ\| removed \(rank\)/);
@@ -346,11 +339,7 @@ describe('XANES Lens in VS Code', () => {
       const state = await poll('transformer rows', () => api().attentionDecorations(uri), (st) => st.rows.length === 2 && st.rows.every((r) => r.text.includes('transformer')));
       for (const row of state.rows) assert.match(row.text, new RegExp(`transformer ${sum(row.line).toFixed(3).replace('.', '\\.')} \\(Σ\\d+\\)`));
       const oLine = lineOf(tenorite, 'O1');
-      const hovers = await poll(
-        'transformer hover',
-        () => hoversAt(tenorite, oLine),
-        (h) => hoverText(h ?? []).includes('t1'),
-      );
+      const hovers = await hoverShowing('transformer hover', tenorite, oLine, 't1');
       const text = hoverText(hovers);
       assert.match(text, new RegExp(`\\| h3 min–max \\|${Array.from({ length: t.heads }, (_, h) => ` t${h + 1} \\|`).join('')}`));
       const nearest = result.neighbours.find((n) => n.range.start.line === oLine)!;
