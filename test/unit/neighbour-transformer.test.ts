@@ -61,16 +61,21 @@ function batch(samples: Atom[][], n: number): FactoredBatch {
   return { B, n, U, absorberNodes, elementNodes, oneHot, counts, edges, neighbourMask, edgeSize: 5, nodeSize: 118, positions };
 }
 
-/** A network whose pair-bias kernels are non-zero (they start at 0), so geometry matters. */
-function network(tf: TfModule): XanesNetwork {
-  const net = new XanesNetwork(tf, CONFIG, { seed: 3 });
-  const r = seededRandom(11);
+/** Fills the kernels whose names end in `suffix` (zero at the start) with seeded values in ±2. */
+function randomiseKernels(tf: TfModule, net: XanesNetwork, suffix: string, seed: number): void {
+  const r = seededRandom(seed);
   for (const [name, v] of net.params.variables) {
-    if (!name.endsWith('.pair.kernel')) continue;
+    if (!name.endsWith(suffix)) continue;
     const t = tf.tensor(Float32Array.from({ length: v.size }, () => 4 * (r() - 0.5)), v.shape);
     v.assign(t);
     t.dispose();
   }
+}
+
+/** A network whose pair-bias kernels are non-zero (they start at 0), so geometry matters. */
+function network(tf: TfModule): XanesNetwork {
+  const net = new XanesNetwork(tf, CONFIG, { seed: 3 });
+  randomiseKernels(tf, net, '.pair.kernel', 11);
   return net;
 }
 
@@ -122,6 +127,35 @@ test('neighbour transformer: invariant to the order of neighbour slots and to ro
   const diff = Math.max(...base.map((x, i) => Math.abs(x - other[i])));
   assert.ok(diff > 1e-3, `a neighbour moved at equal distance changes the output by ${diff}`);
   net.dispose();
+});
+
+test('pair values: with the pair bias at zero, geometry reaches the output through the messages alone; invariances hold; zero start gets a gradient', async () => {
+  const { tf } = await loadTf('cpu');
+  const config: NetworkConfig = { ...CONFIG, transformer: { ...CONFIG.transformer!, pairValues: true } };
+  const net = new XanesNetwork(tf, config, { seed: 3 });
+  const fb = batch([OCTAHEDRON], 8);
+  const kernel = net.params.get('nbt0.pairValue.kernel');
+  assert.deepEqual(kernel.shape, [2 * 6, 8]);
+  const { grads } = tf.variableGrads(() => tf.sum(tf.square(net.forwardFactored(fb, { training: true }).outputs[0])) as unknown as ReturnType<typeof tf.scalar>, [kernel]);
+  assert.ok((grads[kernel.name] as Tensor).dataSync().some((x) => Math.abs(x) > 1e-8), 'the zero-initialised pair-value kernel gets a gradient');
+  randomiseKernels(tf, net, '.pairValue.kernel', 17);
+  const base = predict(tf, net, fb);
+  const permuted = predict(tf, net, batch([[...OCTAHEDRON].reverse()], 8));
+  const rotated = predict(tf, net, batch([OCTAHEDRON.map(({ Z, v: [x, y, z] }) => ({ Z, v: [z, x, y] as [number, number, number] }))], 8));
+  base.forEach((b, i) => {
+    assert.ok(Math.abs(permuted[i] - b) < 1e-5, `slot order, point ${i}`);
+    assert.ok(Math.abs(rotated[i] - b) < 1e-5, `rotation, point ${i}`);
+  });
+  const moved = OCTAHEDRON.map((a) => (a.Z === 29 ? { Z: 29, v: [2.2 / Math.SQRT2, 2.2 / Math.SQRT2, 0] as [number, number, number] } : a));
+  const diff = Math.max(...predict(tf, net, batch([moved], 8)).map((x, i) => Math.abs(x - base[i])));
+  assert.ok(diff > 1e-3, `cis instead of trans changes the output through the pair values: ${diff}`);
+  // Without the option the same weights (less the pair-value kernels) cannot tell the two apart.
+  const plain = new XanesNetwork(tf, CONFIG, { seed: 3 });
+  plain.setWeights(net.getWeights().filter((w) => !w.name.endsWith('.pairValue.kernel')));
+  const plainDiff = Math.max(...predict(tf, plain, batch([moved], 8)).map((x, i) => Math.abs(x - predict(tf, plain, fb)[i])));
+  assert.ok(plainDiff < 1e-6, `pair bias at zero and no pair values: blind to the move (${plainDiff})`);
+  net.dispose();
+  plain.dispose();
 });
 
 test('neighbour transformer: padding and missing coordinates give finite outputs; gradients reach the pair bias', async () => {

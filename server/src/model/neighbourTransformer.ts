@@ -29,6 +29,13 @@ export interface NeighbourTransformerConfig {
    * pathway grows with the square of the token count.
    */
   tokens?: number;
+  /**
+   * Messages also carry the pair's geometry: token j adds Σ_k a_jk·(pair features of j,k)·U per
+   * head. The bias alone only decides whom j listens to; what j hears is then the others'
+   * content with no word of how far they sit from j, so a neighbour could not learn its own
+   * surroundings (absent = false).
+   */
+  pairValues?: boolean;
 }
 
 /** Width of what the pathway adds to the pooled state: absorber token + mean token. */
@@ -45,6 +52,7 @@ export function validateNeighbourTransformer(c: NeighbourTransformerConfig): str
   if (!positive(c.pairRbf)) bad.push('transformer.pairRbf');
   if (!(typeof c.cutoff === 'number' && c.cutoff > 0)) bad.push('transformer.cutoff');
   if (c.tokens !== undefined && !positive(c.tokens)) bad.push('transformer.tokens');
+  if (c.pairValues !== undefined && typeof c.pairValues !== 'boolean') bad.push('transformer.pairValues');
   return bad;
 }
 
@@ -67,6 +75,7 @@ export function createNeighbourTransformer(
     params.create(`${p}.qkv.bias`, [3 * W], 'zeros');
     // Zero start: the pair bias begins neutral and grows only where distances help.
     params.create(`${p}.pair.kernel`, [c.pairRbf, c.heads], 'zeros');
+    if (c.pairValues) params.create(`${p}.pairValue.kernel`, [c.heads * c.pairRbf, W], 'zeros');
     params.create(`${p}.out.kernel`, [W, W], 'glorot');
     params.create(`${p}.out.bias`, [W], 'zeros');
     params.create(`${p}.ln2.gamma`, [W], 'ones');
@@ -197,6 +206,8 @@ export function neighbourTransformerForward(
   const pairKernels = tf.concat(Array.from({ length: c.layers }, (_, l) => p(`${PREFIX}${l}.pair.kernel`)), 1) as Tensor2D;
   const biases = tf.split(tf.transpose(tf.reshape(matMul(pairs, pairKernels), [B, T, T, c.layers * H]), [0, 3, 1, 2]), c.layers, 1); // each [B, H, T, T]
 
+  // [B·T, T, P]: row j holds the pair features of j with every token, for the pair-value messages.
+  const pairRows = c.pairValues ? tf.reshape(pairs, [B * T, T, c.pairRbf]) as Tensor3D : undefined;
   let absorberRow: Tensor3D | undefined;
   for (let l = 0; l < c.layers; l++) {
     const name = `${PREFIX}${l}`;
@@ -205,7 +216,12 @@ export function neighbourTransformerForward(
     const logits = tf.add(tf.add(tf.reshape(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), [B, H, T, T]), biases[l]), keyBias);
     const attn = tf.reshape(tf.softmax(logits), [B * H, T, T]) as Tensor3D;
     if (l === c.layers - 1) absorberRow = tf.reshape(tf.slice(attn, [0, 0, 0], [B * H, 1, T]), [B, H, T]) as Tensor3D;
-    const heads = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attn, v), [B, H, T, d]), [0, 2, 1, 3]), [B * T, W]) as Tensor2D;
+    let heads = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attn, v), [B, H, T, d]), [0, 2, 1, 3]), [B * T, W]) as Tensor2D;
+    if (pairRows) {
+      const byQuery = tf.reshape(tf.transpose(tf.reshape(attn, [B, H, T, T]), [0, 2, 1, 3]), [B * T, H, T]) as Tensor3D;
+      const heard = tf.reshape(tf.matMul(byQuery, pairRows), [B * T, H * c.pairRbf]) as Tensor2D; // Σ_k a_hjk·e_jk
+      heads = tf.add(heads, matMul(heard, p(`${name}.pairValue.kernel`) as Tensor2D)) as Tensor2D;
+    }
     h = tf.add(h, lin(heads, `${name}.out`)) as Tensor2D;
     const hidden = lin(layerNorm(h, `${name}.ln2`), `${name}.ffn1`);
     h = tf.add(h, lin(tf.mul(hidden, tf.sigmoid(hidden)) as Tensor2D, `${name}.ffn2`)) as Tensor2D;

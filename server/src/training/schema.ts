@@ -88,6 +88,7 @@ export const TRAIN_CONFIG_SCHEMA = {
             heads: { type: 'integer', minimum: 1, maximum: 32 },
             pairRbf: { type: 'integer', minimum: 1, maximum: 128 },
             tokens: { type: 'integer', minimum: 1, description: 'only the nearest this many neighbours become tokens (absent = all)' },
+            pairValues: { type: 'boolean', description: 'attention messages also carry the pair-distance features of each pair (absent = false)' },
           },
         },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
