@@ -14,6 +14,7 @@ import { sampleGraph } from '../server/src/data/tensorize';
 import type { AbsorberGraph } from '../server/src/graph/types';
 import { loadPredictor, type Prediction, type Predictor } from '../server/src/model/predictor';
 import { occludedGraphs, occlusionSensitivity } from '../server/src/model/sensitivity';
+import { pearson } from '../server/src/spectrum/similarity';
 import { loadTrainConfig } from '../server/src/training/config';
 import { prepareFromConfig, splitSet } from '../server/src/training/setup';
 
@@ -59,17 +60,10 @@ function ranks(v: readonly number[]): number[] {
   return r;
 }
 
+/** Pearson's r of the ranks; 0 when either side is constant (a uniform readout ranks nothing). */
 function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a), rb = ranks(b);
-  const n = a.length;
-  const ma = ra.reduce((s, x) => s + x, 0) / n, mb = rb.reduce((s, x) => s + x, 0) / n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (ra[i] - ma) * (rb[i] - mb);
-    saa += (ra[i] - ma) ** 2;
-    sbb += (rb[i] - mb) ** 2;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+  const r = pearson(ranks(a), ranks(b));
+  return Number.isFinite(r) ? r : 0;
 }
 
 async function main(): Promise<void> {
