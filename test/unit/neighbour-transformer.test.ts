@@ -110,6 +110,35 @@ test('pair features: symmetric Gaussians of pair distances, zero on the diagonal
   }
 });
 
+test('pair features with path lengths: Gaussians of (r_j + d_jk + r_k)/2 follow the distance block, tell apart pairs of equal distance', () => {
+  const P = 4, Q = 5, cutoff = 8, n = 3, T = n + 1, width = P + Q;
+  // Neighbours 1 and 2 sit 2 Å apart beside the absorber; neighbour 3 is 2 Å from neighbour 1
+  // too, but on the far side: the same pair distance, a longer scattering path.
+  const positions = new Float32Array([2, 0, 0, 2, 2, 0, 4, 0, 0]);
+  const mask = new Float32Array([1, 1, 1]);
+  const f = pairFeatures(positions, mask, 1, n, P, cutoff, Q);
+  const at = (j: number, k: number): Float32Array => f.subarray((j * T + k) * width, (j * T + k + 1) * width);
+  const step = cutoff / (Q - 1);
+  const cut = (d: number): number => { const x = d / cutoff; return 1 - 10 * x ** 3 + 15 * x ** 4 - 6 * x ** 5; };
+  const gauss = (s: number, q: number): number => cut(s) * Math.exp(-(((s - q * step) / step) ** 2));
+  const near = (2 + 2 + Math.sqrt(8)) / 2, far = (2 + 2 + 4) / 2;
+  for (let q = 0; q < Q; q++) {
+    assert.ok(Math.abs(at(1, 2)[P + q] - gauss(near, q)) < 1e-6, `near pair, path Gaussian ${q}`);
+    assert.ok(Math.abs(at(1, 3)[P + q] - gauss(far, q)) < 1e-6, `far pair, path Gaussian ${q}`);
+    // Absorber → k → absorber: the half path is the distance itself.
+    assert.ok(Math.abs(at(0, 3)[P + q] - gauss(4, q)) < 1e-6, `absorber pair, path Gaussian ${q}`);
+  }
+  // Same distance block for both pairs (both 2 Å), different path blocks.
+  assert.deepEqual([...at(1, 2).subarray(0, P)], [...at(1, 3).subarray(0, P)]);
+  assert.ok(Math.max(...at(1, 2).subarray(P).map((x, q) => Math.abs(x - at(1, 3)[P + q]))) > 0.1);
+  assert.deepEqual([...at(1, 3)], [...at(3, 1)]);
+  // Without Q the distance block is what it was.
+  const plain = pairFeatures(positions, mask, 1, n, P, cutoff);
+  for (let j = 0; j < T; j++) for (let k = 0; k < T; k++) {
+    assert.deepEqual([...plain.subarray((j * T + k) * P, (j * T + k + 1) * P)], [...at(j, k).subarray(0, P)]);
+  }
+});
+
 test('neighbour transformer: invariant to the order of neighbour slots and to rotation, sensitive to neighbour–neighbour geometry', async () => {
   const { tf } = await loadTf('cpu');
   const net = network(tf);
@@ -156,6 +185,35 @@ test('pair values: with the pair bias at zero, geometry reaches the output throu
   assert.ok(plainDiff < 1e-6, `pair bias at zero and no pair values: blind to the move (${plainDiff})`);
   net.dispose();
   plain.dispose();
+});
+
+test('path lengths: the bias and the messages widen by Q; invariances hold; the path block alone reaches the output', async () => {
+  const { tf } = await loadTf('cpu');
+  const config: NetworkConfig = { ...CONFIG, transformer: { ...CONFIG.transformer!, pathRbf: 5, pairValues: true } };
+  const net = new XanesNetwork(tf, config, { seed: 3 });
+  assert.deepEqual(net.params.get('nbt0.pair.kernel').shape, [6 + 5, 2]);
+  assert.deepEqual(net.params.get('nbt1.pairValue.kernel').shape, [2 * (6 + 5), 8]);
+  // Only the path rows of the bias are non-zero: whatever geometry the output shows comes from them.
+  const r = seededRandom(19);
+  for (const [name, v] of net.params.variables) {
+    if (!name.endsWith('.pair.kernel')) continue;
+    const t = tf.tensor(Float32Array.from({ length: v.size }, (_, i) => (i >= 6 * 2 ? 4 * (r() - 0.5) : 0)), v.shape);
+    v.assign(t);
+    t.dispose();
+  }
+  const fb = batch([OCTAHEDRON], 8);
+  const base = predict(tf, net, fb);
+  const permuted = predict(tf, net, batch([[...OCTAHEDRON].reverse()], 8));
+  const rotated = predict(tf, net, batch([OCTAHEDRON.map(({ Z, v: [x, y, z] }) => ({ Z, v: [-y, z, x] as [number, number, number] }))], 8));
+  base.forEach((b, i) => {
+    assert.ok(Math.abs(permuted[i] - b) < 1e-5, `slot order, point ${i}`);
+    assert.ok(Math.abs(rotated[i] - b) < 1e-5, `rotation, point ${i}`);
+  });
+  const moved = OCTAHEDRON.map((a) => (a.Z === 29 ? { Z: 29, v: [2.2 / Math.SQRT2, 2.2 / Math.SQRT2, 0] as [number, number, number] } : a));
+  const diff = Math.max(...predict(tf, net, batch([moved], 8)).map((x, i) => Math.abs(x - base[i])));
+  assert.ok(diff > 1e-3, `cis instead of trans changes the output through the path-length bias: ${diff}`);
+  assert.deepEqual(validateNeighbourTransformer({ layers: 1, width: 8, heads: 2, pairRbf: 4, cutoff: 6, pathRbf: 0 }), ['transformer.pathRbf']);
+  net.dispose();
 });
 
 test('neighbour transformer: padding and missing coordinates give finite outputs; gradients reach the pair bias', async () => {

@@ -36,6 +36,18 @@ export interface NeighbourTransformerConfig {
    * surroundings (absent = false).
    */
   pairValues?: boolean;
+  /**
+   * Gaussians of each pair's half scattering-path length (r_j + d_jk + r_k)/2 beside the
+   * distance ones (absent = 0). The distance alone cannot tell a pair on the far side of the
+   * absorber from one beside it; the length of the triangle absorber → j → k → absorber can, and
+   * it is the quantity multiple-scattering paths are ordered by.
+   */
+  pathRbf?: number;
+}
+
+/** Pair feature width: distance Gaussians, then the path-length ones. */
+export function pairFeatureSize(c: NeighbourTransformerConfig): number {
+  return c.pairRbf + (c.pathRbf ?? 0);
 }
 
 /** Width of what the pathway adds to the pooled state: absorber token + mean token. */
@@ -53,6 +65,7 @@ export function validateNeighbourTransformer(c: NeighbourTransformerConfig): str
   if (!(typeof c.cutoff === 'number' && c.cutoff > 0)) bad.push('transformer.cutoff');
   if (c.tokens !== undefined && !positive(c.tokens)) bad.push('transformer.tokens');
   if (c.pairValues !== undefined && typeof c.pairValues !== 'boolean') bad.push('transformer.pairValues');
+  if (c.pathRbf !== undefined && !positive(c.pathRbf)) bad.push('transformer.pathRbf');
   return bad;
 }
 
@@ -63,6 +76,7 @@ export function createNeighbourTransformer(
   params: ParamStore, c: NeighbourTransformerConfig, nodeFeatureSize: number, edgeFeatureSize: number,
 ): void {
   const W = c.width;
+  const P = pairFeatureSize(c);
   params.create(`${PREFIX}.absorber.kernel`, [nodeFeatureSize, W], 'glorot');
   params.create(`${PREFIX}.node.kernel`, [nodeFeatureSize, W], 'glorot');
   params.create(`${PREFIX}.edge.kernel`, [edgeFeatureSize, W], 'glorot');
@@ -74,8 +88,8 @@ export function createNeighbourTransformer(
     params.create(`${p}.qkv.kernel`, [W, 3 * W], 'glorot');
     params.create(`${p}.qkv.bias`, [3 * W], 'zeros');
     // Zero start: the pair bias begins neutral and grows only where distances help.
-    params.create(`${p}.pair.kernel`, [c.pairRbf, c.heads], 'zeros');
-    if (c.pairValues) params.create(`${p}.pairValue.kernel`, [c.heads * c.pairRbf, W], 'zeros');
+    params.create(`${p}.pair.kernel`, [P, c.heads], 'zeros');
+    if (c.pairValues) params.create(`${p}.pairValue.kernel`, [c.heads * P, W], 'zeros');
     params.create(`${p}.out.kernel`, [W, W], 'glorot');
     params.create(`${p}.out.bias`, [W], 'zeros');
     params.create(`${p}.ln2.gamma`, [W], 'ones');
@@ -109,16 +123,19 @@ const LN_EPSILON = 1e-5;
 const MASKED_LOGIT = -1e4;
 
 /**
- * Pair features [B·T·T, P] from positions: the edges' evenly spaced Gaussians
- * (graph/rbf.ts linearGaussianRbf, with its smooth cutoff) of each pair's distance; zero on the
- * diagonal, for padding and for atoms without coordinates. Plain numbers (no gradient needed),
- * so computed on the CPU side once per batch.
+ * Pair features [B·T·T, P + Q] from positions: the edges' evenly spaced Gaussians
+ * (graph/rbf.ts linearGaussianRbf, with its smooth cutoff) of each pair's distance, then Q of its
+ * half path length (r_j + d_jk + r_k)/2 on the same [0, cutoff]; zero on the diagonal, for padding
+ * and for atoms without coordinates. Plain numbers (no gradient needed), so computed on the CPU
+ * side once per batch.
  */
 export function pairFeatures(
-  positions: ArrayLike<number>, mask: ArrayLike<number>, B: number, n: number, P: number, cutoff: number,
+  positions: ArrayLike<number>, mask: ArrayLike<number>, B: number, n: number, P: number, cutoff: number, Q = 0,
 ): Float32Array {
   const T = n + 1;
-  const out = new Float32Array(B * T * T * P);
+  const width = P + Q;
+  const out = new Float32Array(B * T * T * width);
+  const r = new Float64Array(T);
   const xyz = new Float64Array(T * 3);
   const ok = new Uint8Array(T);
   for (let b = 0; b < B; b++) {
@@ -130,6 +147,7 @@ export function pairFeatures(
       xyz[3 * (j + 1)] = x;
       xyz[3 * (j + 1) + 1] = y;
       xyz[3 * (j + 1) + 2] = z;
+      r[j + 1] = Math.sqrt(x * x + y * y + z * z);
       ok[j + 1] = mask[b * n + j] > 0 && x * x + y * y + z * z > 1e-12 ? 1 : 0;
     }
     // Each pair once: (k, j) is a copy of (j, k), bit for bit (the distance is the same sum).
@@ -139,10 +157,12 @@ export function pairFeatures(
         if (!ok[k]) continue;
         const dx = xyz[3 * j] - xyz[3 * k], dy = xyz[3 * j + 1] - xyz[3 * k + 1], dz = xyz[3 * j + 2] - xyz[3 * k + 2];
         const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        // The half path is never shorter than d (triangle inequality), so it is cut here too.
         if (d >= cutoff) continue;
-        const at = ((b * T + j) * T + k) * P;
+        const at = ((b * T + j) * T + k) * width;
         linearGaussianRbf(d, P, cutoff, out, at);
-        out.copyWithin(((b * T + k) * T + j) * P, at, at + P);
+        if (Q > 0) linearGaussianRbf((r[j] + d + r[k]) / 2, Q, cutoff, out, at + P);
+        out.copyWithin(((b * T + k) * T + j) * width, at, at + width);
       }
     }
   }
@@ -201,13 +221,14 @@ export function neighbourTransformerForward(
 
   const tokenMask = tf.concat([tf.ones([B, 1]), neighbourMask], 1) as Tensor2D; // [B, T]
   const keyBias = tf.reshape(tf.mul(tf.sub(1, tokenMask), MASKED_LOGIT), [B, 1, 1, T]);
-  const pairs = tf.tensor2d(pairFeatures(positions, maskValues, B, n, c.pairRbf, c.cutoff), [B * T * T, c.pairRbf]);
+  const P = pairFeatureSize(c);
+  const pairs = tf.tensor2d(pairFeatures(positions, maskValues, B, n, c.pairRbf, c.cutoff, c.pathRbf ?? 0), [B * T * T, P]);
   // Every layer's pair bias in one product: the [B·T·T, P] pair matrix is the largest operand here.
   const pairKernels = tf.concat(Array.from({ length: c.layers }, (_, l) => p(`${PREFIX}${l}.pair.kernel`)), 1) as Tensor2D;
   const biases = tf.split(tf.transpose(tf.reshape(matMul(pairs, pairKernels), [B, T, T, c.layers * H]), [0, 3, 1, 2]), c.layers, 1); // each [B, H, T, T]
 
   // [B·T, T, P]: row j holds the pair features of j with every token, for the pair-value messages.
-  const pairRows = c.pairValues ? tf.reshape(pairs, [B * T, T, c.pairRbf]) as Tensor3D : undefined;
+  const pairRows = c.pairValues ? tf.reshape(pairs, [B * T, T, P]) as Tensor3D : undefined;
   let absorberRow: Tensor3D | undefined;
   for (let l = 0; l < c.layers; l++) {
     const name = `${PREFIX}${l}`;
@@ -219,7 +240,7 @@ export function neighbourTransformerForward(
     let heads = tf.reshape(tf.transpose(tf.reshape(tf.matMul(attn, v), [B, H, T, d]), [0, 2, 1, 3]), [B * T, W]) as Tensor2D;
     if (pairRows) {
       const byQuery = tf.reshape(tf.transpose(tf.reshape(attn, [B, H, T, T]), [0, 2, 1, 3]), [B * T, H, T]) as Tensor3D;
-      const heard = tf.reshape(tf.matMul(byQuery, pairRows), [B * T, H * c.pairRbf]) as Tensor2D; // Σ_k a_hjk·e_jk
+      const heard = tf.reshape(tf.matMul(byQuery, pairRows), [B * T, H * P]) as Tensor2D; // Σ_k a_hjk·e_jk
       heads = tf.add(heads, matMul(heard, p(`${name}.pairValue.kernel`) as Tensor2D)) as Tensor2D;
     }
     h = tf.add(h, lin(heads, `${name}.out`)) as Tensor2D;

@@ -48,7 +48,7 @@ export interface TrainConfig {
     angular?: boolean;
     angularZ?: boolean;
     angularFine?: boolean;
-    transformer?: { layers: number; width: number; heads: number; pairRbf: number; tokens?: number; pairValues?: boolean };
+    transformer?: { layers: number; width: number; heads: number; pairRbf: number; tokens?: number; pairValues?: boolean; pathRbf?: number };
     context?: boolean;
     attention?: 'tanh' | 'cosine';
     attentionTemperature?: number;

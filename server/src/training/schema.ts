@@ -89,6 +89,7 @@ export const TRAIN_CONFIG_SCHEMA = {
             pairRbf: { type: 'integer', minimum: 1, maximum: 128 },
             tokens: { type: 'integer', minimum: 1, description: 'only the nearest this many neighbours become tokens (absent = all)' },
             pairValues: { type: 'boolean', description: 'attention messages also carry the pair-distance features of each pair (absent = false)' },
+            pathRbf: { type: 'integer', minimum: 1, maximum: 128, description: 'Gaussians of each pair\'s half scattering-path length (r_j + d_jk + r_k)/2 beside the distance ones (absent = none)' },
           },
         },
         attention: { enum: ['tanh', 'cosine'], default: 'tanh', description: "attention score: the paper's tanh, or cosine similarity times a temperature (cannot saturate)" },
