@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deltaMuPercent, evaluateByDomain, evaluateDomain, pearson, peakPosition, quartiles } from '../../server/src/training/metrics';
+import { deltaMuPercent, evaluateByDomain, evaluateDomain, peakPosition, quartiles } from '../../server/src/training/metrics';
+import { pearson } from '../../server/src/spectrum/similarity';
 
 const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) < tol, `${a} ≠ ${b}`);
 

@@ -12,20 +12,30 @@ export interface Similarity {
   points: number;
 }
 
-export function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
+/**
+ * Pearson correlation of a and b, over the points where mask > 0 when a mask is given (the
+ * trainer's metrics score only the points a reference covers); NaN when fewer than two points
+ * count or either side is constant there.
+ */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>, mask?: ArrayLike<number>): number {
+  const counts = (i: number): boolean => !mask || mask[i] > 0;
+  let n = 0;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < b.length; i++) {
+    if (!counts(i)) continue;
+    n++;
     ma += a[i];
     mb += b[i];
   }
+  if (n < 2) return NaN;
   ma /= n;
   mb /= n;
   let sab = 0;
   let saa = 0;
   let sbb = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < b.length; i++) {
+    if (!counts(i)) continue;
     sab += (a[i] - ma) * (b[i] - mb);
     saa += (a[i] - ma) ** 2;
     sbb += (b[i] - mb) ** 2;

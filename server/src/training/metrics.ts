@@ -1,6 +1,9 @@
 // Per-domain accuracy metrics on masked spectra. Masked-out points (outside a reference's energy
 // range) never count, so a record that covers 90 % of the window is scored on that 90 %.
 
+// One Pearson for the project, masked, beside the other spectrum comparisons.
+import { pearson } from '../spectrum/similarity';
+
 type Vec = ArrayLike<number>;
 
 export interface DomainEvalInput {
@@ -53,34 +56,6 @@ export function quantile(sorted: number[], q: number): number {
 export function quartiles(values: number[]): Quartiles {
   const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   return { q1: quantile(s, 0.25), median: quantile(s, 0.5), q3: quantile(s, 0.75) };
-}
-
-/** Pearson correlation over scored points; NaN when either side is constant. */
-export function pearson(pred: Vec, target: Vec, mask?: Vec): number {
-  let n = 0;
-  let sp = 0;
-  let st = 0;
-  for (let i = 0; i < target.length; i++) {
-    if (!scored(mask, i)) continue;
-    n++;
-    sp += pred[i];
-    st += target[i];
-  }
-  if (n < 2) return NaN;
-  const mp = sp / n;
-  const mt = st / n;
-  let cov = 0;
-  let vp = 0;
-  let vt = 0;
-  for (let i = 0; i < target.length; i++) {
-    if (!scored(mask, i)) continue;
-    const a = pred[i] - mp;
-    const b = target[i] - mt;
-    cov += a * b;
-    vp += a * a;
-    vt += b * b;
-  }
-  return vp > 0 && vt > 0 ? cov / Math.sqrt(vp * vt) : NaN;
 }
 
 /** Δμ (%) of one spectrum: 100·Σ|pred − true| / Σ|true| over scored points. */
