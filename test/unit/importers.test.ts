@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import fs from 'node:fs';
 import { detectKind, loadDataset } from '../../server/src/data/load';
 import { importJsonl } from '../../server/src/data/importers/jsonl';
 import { parseFeffInp, parsePoscar, parseXmu } from '../../server/src/data/importers/feff';
 import { parseSpectrumText } from '../../server/src/data/importers/xanesnet';
+import { tempDir } from '../fixtures/models/fixtures';
 
 const FX = path.resolve('test/fixtures/data');
 
@@ -125,6 +127,36 @@ test('XANESNET folder pairs stems and skips header lines', async () => {
   assert.equal(r.records[1].mu[2], 0.04);
   const s = parseSpectrumText('header line\n  Energy  <xanes>\n1 2\n3 4\n');
   assert.deepEqual(s, { energies: [1, 3], mu: [2, 4] });
+});
+
+test('a folder of .json / .jsonl files (a Materials Project download) is read file by file, each id once', async () => {
+  const dir = path.join(FX, 'pymatgen');
+  assert.equal(detectKind(dir), 'collection');
+  const r = await loadDataset(dir);
+  // Files in name order: fe-xas-doc.json, fe-xas-docs.jsonl, fe-xas-list.json.
+  assert.deepEqual(r.records.map((x) => x.id), ['mp-100-0-Fe-XANES-K', 'mp-101-0-Fe-XANES-K', 'mp-101-2-Fe-XANES-K', 'mp-100-2-Fe-XANES-K']);
+  assert.deepEqual(r.issues.map((i) => [path.basename(i.file), i.id ?? '', i.reason.replace(/\(first read from .*\/(.*)\)/, '($1)')]), [
+    ['fe-xas-list.json', 'mp-100-0-Fe-XANES-K', 'duplicate record id (fe-xas-doc.json): skipped'],
+    ['fe-xas-list.json', '', "document[2]: 'structure' is missing"],
+  ]);
+  // Named as pymatgen data explicitly: the same; a limit caps the folder, not each file.
+  const named = await loadDataset({ path: dir, kind: 'pymatgen', limit: 2 });
+  assert.deepEqual(named.records.map((x) => x.id), ['mp-100-0-Fe-XANES-K', 'mp-101-0-Fe-XANES-K']);
+  // The same set as .jsonl and .jsonl.gz side by side counts once.
+  const cu = await loadDataset(path.join(FX, 'jsonl'));
+  const ids = cu.records.map((x) => x.id);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual(ids.filter((id) => id.endsWith('-Cu')), (await loadDataset(path.join(FX, 'jsonl/cu-k-feff-fixture.jsonl'))).records.map((x) => x.id));
+  assert.equal(cu.issues.filter((i) => /^duplicate record id/.test(i.reason)).length, ids.filter((id) => id.endsWith('-Cu')).length);
+  // FEFF runs win over JSON bookkeeping in their folders; an empty folder says what it looked for.
+  const feff = tempDir('xanes-feff-json-');
+  fs.cpSync(path.join(FX, 'feff/poscar-tree'), feff, { recursive: true });
+  fs.writeFileSync(path.join(feff, 'mp-7/FW.json'), '{"spec": {}}');
+  assert.equal(detectKind(feff), 'feff');
+  assert.deepEqual((await loadDataset(feff)).records.map((x) => x.materialId), ['mp-7']);
+  const empty = await loadDataset(tempDir('xanes-empty-'));
+  assert.deepEqual(empty.records, []);
+  assert.match(empty.issues[0].reason, /no FEFF run \(xmu\.dat\), XANESNET layout \(xyz\/ \+ xanes\/\) or \.json\/\.jsonl file found/);
 });
 
 test('kind detection from the path', () => {

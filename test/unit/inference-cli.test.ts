@@ -55,6 +55,25 @@ test('predict a JSONL data set (gz too) with --method choosing the head', async 
   assert.match(gz.err(), /does not predict Tc K-edge FEFF spectra/);
 });
 
+test('predict a pymatgen XAS document and a folder of them: one line per record, import problems on stderr', async () => {
+  const { tf } = await loadTf('cpu');
+  const model = writeSmallModel(tf);
+  const one = capture();
+  assert.equal(await run(['test/fixtures/data/pymatgen/fe-xas-doc.json', '--model', model, '--backend', 'cpu'], one.io), 0, one.err());
+  const single = one.out().trim().split('\n').map((l) => JSON.parse(l) as Line);
+  assert.deepEqual(single.map((l) => [l.id, l.absorber, l.absorber_index, l.domain]), [['mp-100-0-Fe-XANES-K', 'Fe', 0, 'Fe-K-FEFF']]);
+  const all = capture();
+  assert.equal(await run(['test/fixtures/data/pymatgen', '--model', model, '--backend', 'cpu'], all.io), 1, 'the folder has a bad document and a duplicate');
+  const lines = all.out().trim().split('\n').map((l) => JSON.parse(l) as Line);
+  assert.deepEqual(lines.map((l) => [l.id, l.absorber_index]), [
+    ['mp-100-0-Fe-XANES-K', 0], ['mp-101-0-Fe-XANES-K', 0], ['mp-101-2-Fe-XANES-K', 2], ['mp-100-2-Fe-XANES-K', 2],
+  ]);
+  // The same document predicted alone and inside the folder gives the same spectrum.
+  assert.deepEqual(lines[0].mu, single[0].mu);
+  assert.match(all.err(), /fe-xas-list\.json: duplicate record id/);
+  assert.match(all.err(), /document\[2\]: 'structure' is missing/);
+});
+
 test('predict without a model says how to get one', async () => {
   const c = capture();
   const code = await run(['test/fixtures/structures/ferrocene.xyz', '--model', '/nonexistent/model'], c.io);

@@ -19,13 +19,21 @@ import { loadStructureFile, printDiagnostics } from './parse';
 export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--model DIR] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
                           [--method FEFF|FDMNES] [--elements Fe,Cu,...] [--out preds.jsonl]
   FILE is a CIF/XYZ structure (every symmetry-inequivalent absorbing site, or only site N) or a
-  JSONL data set (.jsonl/.jsonl.gz records with lattice+frac_coords, cart_coords or a neighbour
-  list, and absorber_index). Writes one JSON line per site: {id, absorber, absorber_index,
+  data set as the trainer reads it: JSONL (.jsonl/.jsonl.gz records with lattice+frac_coords,
+  cart_coords or a neighbour list, and absorber_index), pymatgen XAS JSON, or a folder (FEFF
+  runs, XANESNET xyz/ + xanes/, or .json/.jsonl files); each record's absorber is predicted. Writes one JSON line per site: {id, absorber, absorber_index,
   domain, energies, mu, std?, attention, transformer_attention?, model, backend} to --out
   (default stdout); transformer_attention {self, neighbours} is the neighbour transformer's
   last-layer weights of the absorber's query per head, for models that have one.
   Sites the model does not cover are refused on stderr, never extrapolated.
   Exit code: 0 all predicted, 1 some sites refused or unreadable, 2 usage error or no model.`;
+
+/** Data sets (anything the trainer imports) as opposed to one structure file. */
+function isDataSource(file: string): boolean {
+  const kind = detectKind(file);
+  if (kind === undefined) return false;
+  return kind !== 'feff' || fs.statSync(file).isDirectory();
+}
 
 interface SiteJob {
   id: string;
@@ -76,8 +84,8 @@ export const run: CliCommand = async (argv, io) => {
 
   const jobs: SiteJob[] = [];
   for (const file of args.positionals) {
-    if (detectKind(file) === 'jsonl') {
-      const { records, issues } = await loadDataset({ path: file, kind: 'jsonl' });
+    if (isDataSource(file)) {
+      const { records, issues } = await loadDataset(file);
       for (const issue of issues) refuse(`${issue.file}${issue.line ? `:${issue.line}` : ''}`, issue.reason);
       for (const r of records) {
         if (r.structure && r.absorberIndex !== null) {

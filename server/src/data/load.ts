@@ -1,14 +1,15 @@
 // One entry point for every data source: detects the kind from the path and calls its importer.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ImportResult } from './record';
-import { importFeffFolder, importFeffTree } from './importers/feff';
+import { findFeffFolders, importFeffFolder, importFeffTree } from './importers/feff';
 import { importJsonl } from './importers/jsonl';
 import { importPymatgenJson } from './importers/pymatgen';
 import { importXanesnetFolder } from './importers/xanesnet';
 import { errorMessage } from './importers/common';
 
-export type SourceKind = 'jsonl' | 'pymatgen' | 'feff' | 'xanesnet';
+/** 'collection': a folder of .json / .jsonl files (how a Materials Project XAS download arrives). */
+export type SourceKind = 'jsonl' | 'pymatgen' | 'feff' | 'xanesnet' | 'collection';
 
 export interface DataSourceSpec {
   path: string;
@@ -23,17 +24,81 @@ export interface DataSourceSpec {
   limit?: number;
 }
 
+function fileKind(name: string): 'jsonl' | 'pymatgen' | 'feff' | undefined {
+  const n = name.toLowerCase();
+  if (/\.(jsonl|ndjson)(\.gz)?$/.test(n)) return 'jsonl';
+  if (/\.json(\.gz)?$/.test(n)) return 'pymatgen';
+  if (n === 'xmu.dat' || n === 'feff.inp' || n === 'poscar') return 'feff';
+  return undefined;
+}
+
+/** Every .json / .jsonl (optionally gzipped) file under root, sorted by path for stable ids. */
+export function findDataFiles(root: string, maxDepth = 6): string[] {
+  const out: string[] = [];
+  const walk = (d: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.startsWith('.')) continue;
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) {
+        if (depth < maxDepth) walk(p, depth + 1);
+      } else if (fileKind(e) === 'jsonl' || fileKind(e) === 'pymatgen') {
+        out.push(p);
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/**
+ * Folders: the XANESNET layout (xyz/ + xanes/); else FEFF runs wherever an xmu.dat sits (run
+ * folders also hold JSON bookkeeping, so FEFF wins when both are present); else the data files
+ * inside.
+ */
 export function detectKind(path: string): SourceKind | undefined {
   if (!existsSync(path)) return undefined;
   if (statSync(path).isDirectory()) {
     if (existsSync(join(path, 'xyz')) && existsSync(join(path, 'xanes'))) return 'xanesnet';
+    if (findFeffFolders(path).length === 0 && findDataFiles(path).length > 0) return 'collection';
     return 'feff';
   }
-  const name = basename(path).toLowerCase();
-  if (/\.(jsonl|ndjson)(\.gz)?$/.test(name)) return 'jsonl';
-  if (/\.json(\.gz)?$/.test(name)) return 'pymatgen';
-  if (name === 'xmu.dat' || name === 'feff.inp' || name === 'poscar') return 'feff';
-  return undefined;
+  return fileKind(basename(path));
+}
+
+/**
+ * Each data file of a folder in turn. A record id met twice (the same set as .jsonl and
+ * .jsonl.gz, say) is kept once and reported, so a copy never weighs twice in training or lands on
+ * both sides of a split. `limit` caps the records of the whole folder.
+ */
+async function loadCollection(spec: DataSourceSpec): Promise<ImportResult> {
+  const out: ImportResult = { records: [], issues: [] };
+  const seen = new Map<string, string>();
+  for (const file of findDataFiles(spec.path)) {
+    const left = spec.limit !== undefined ? spec.limit - out.records.length : undefined;
+    if (left !== undefined && left <= 0) break;
+    const r = await loadDataset({ ...spec, path: file, kind: 'auto', ...(left !== undefined ? { limit: left } : {}) });
+    for (const rec of r.records) {
+      if (spec.limit !== undefined && out.records.length >= spec.limit) break;
+      const first = seen.get(rec.id);
+      if (first !== undefined) {
+        out.issues.push({ file, id: rec.id, reason: `duplicate record id (first read from ${first}): skipped` });
+        continue;
+      }
+      seen.set(rec.id, file);
+      out.records.push(rec);
+    }
+    out.issues.push(...r.issues);
+  }
+  if (out.records.length === 0 && out.issues.length === 0) {
+    out.issues.push({ file: spec.path, reason: 'no .json or .jsonl files found' });
+  }
+  return out;
 }
 
 export async function loadDataset(source: DataSourceSpec | string): Promise<ImportResult> {
@@ -42,6 +107,8 @@ export async function loadDataset(source: DataSourceSpec | string): Promise<Impo
   if (!existsSync(spec.path)) return { records: [], issues: [{ file: spec.path, reason: 'no such file or folder' }] };
   if (!kind) return { records: [], issues: [{ file: spec.path, reason: 'cannot tell the data format from the path (give kind)' }] };
   const common = { ...(spec.method ? { method: spec.method } : {}), ...(spec.licence ? { licence: spec.licence } : {}) };
+  // A folder named as JSONL or pymatgen data: the files inside it.
+  if (kind === 'collection' || ((kind === 'jsonl' || kind === 'pymatgen') && statSync(spec.path).isDirectory())) return loadCollection(spec);
   switch (kind) {
     case 'jsonl':
       return importJsonl(spec.path, { ...common, ...(spec.limit !== undefined ? { limit: spec.limit } : {}) });
@@ -61,7 +128,13 @@ export async function loadDataset(source: DataSourceSpec | string): Promise<Impo
         ...(spec.absorberIndex !== undefined ? { absorberIndex: spec.absorberIndex } : {}),
         ...(spec.licence ? { licence: spec.licence } : {}),
       };
-      if (statSync(spec.path).isDirectory()) return importFeffTree(spec.path, folderOpts);
+      if (statSync(spec.path).isDirectory()) {
+        // Named by auto-detection, an empty folder may have been meant as any of the layouts.
+        if (spec.kind !== 'feff' && findFeffFolders(spec.path).length === 0) {
+          return { records: [], issues: [{ file: spec.path, reason: 'no FEFF run (xmu.dat), XANESNET layout (xyz/ + xanes/) or .json/.jsonl file found' }] };
+        }
+        return importFeffTree(spec.path, folderOpts);
+      }
       const dir = dirname(spec.path);
       try {
         return { records: [importFeffFolder(dir, folderOpts)], issues: [] };
