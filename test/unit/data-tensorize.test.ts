@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadDatasets } from '../../server/src/data/load';
-import { loadCache, prepareDataset, sampleGraph, sampleTarget, saveCache, tensorize } from '../../server/src/data/tensorize';
+import { cacheKey, loadCache, prepareDataset, sampleGraph, sampleTarget, saveCache, tensorize } from '../../server/src/data/tensorize';
 import { DEFAULT_WACSF_OPTIONS } from '../../server/src/baseline/wacsf';
 import { run } from '../../server/src/cli/dataset';
 
@@ -65,6 +65,23 @@ test('binary cache round-trips every array and the report', async () => {
   assert.equal(second.fromCache, true);
   assert.equal(second.set.count, first.set.count);
   assert.equal(second.issues.length, first.issues.length);
+});
+
+test('a folder source is cached by the files inside it: rewriting one xmu.dat rebuilds the set', async () => {
+  const tree = mkdtempSync(path.join(tmpdir(), 'xl-feff-tree-'));
+  cpSync(path.join(FX, 'feff/poscar-tree'), tree, { recursive: true });
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'xl-cache-'));
+  const first = await prepareDataset([{ path: tree }], { cacheDir });
+  const again = await prepareDataset([{ path: tree }], { cacheDir });
+  assert.deepEqual([first.fromCache, again.fromCache], [false, true]);
+  // Same entries, so the folders' own mtimes stay; only the file below changes.
+  const xmu = path.join(tree, 'mp-7/site_0/xmu.dat');
+  const text = readFileSync(xmu, 'utf8');
+  writeFileSync(xmu, text.replace(/\n\s*\S+(\s+\S+){2,}\s*$/, '\n'));
+  utimesSync(xmu, new Date(), new Date(Date.now() + 5000));
+  const after = await prepareDataset([{ path: tree }], { cacheDir });
+  assert.equal(after.fromCache, false, 'the edited run is read again');
+  assert.equal(cacheKey([tree], {}), cacheKey([tree], {}));
 });
 
 test('dataset CLI prints per-domain counts and reasons', async () => {

@@ -3,7 +3,7 @@
 // The expensive part (periodic neighbour search) is done once and cached; node/edge features are
 // rebuilt from (Z, distance) by graphFromNeighbourList, which is cheap and keeps the cache small.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { graphFromNeighbourList, buildAbsorberGraph, type ListedNeighbour } from '../graph/build';
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions } from '../graph/types';
@@ -313,15 +313,27 @@ export function loadCache(file: string): { set: TensorizedSet; report: Tensorize
   return { set: { ...header.meta, ...(out as Pick<TensorizedSet, ArrayName>) }, report: header.report };
 }
 
-/** Cache key: source files (path, size, mtime) + options + cache version. */
+/**
+ * Size and mtime of a source, and for a folder of every file below it: a folder's own mtime
+ * changes only when an entry is added or removed, not when an xmu.dat inside is rewritten.
+ */
+function hashSource(h: ReturnType<typeof createHash>, abs: string): void {
+  const st = existsSync(abs) ? statSync(abs) : undefined;
+  if (!st?.isDirectory()) {
+    h.update(`${abs}|${st?.size ?? -1}|${st?.mtimeMs ?? -1}|`);
+    return;
+  }
+  h.update(`${abs}/|`);
+  for (const e of readdirSync(abs).sort()) {
+    if (!e.startsWith('.')) hashSource(h, join(abs, e));
+  }
+}
+
+/** Cache key: source files (path, size, mtime; every file of a folder) + options + cache version. */
 export function cacheKey(sourcePaths: string[], opts: TensorizeOptions, extra = ''): string {
   const h = createHash('sha256');
   h.update(`v${CACHE_VERSION}|${extra}|`);
-  for (const p of sourcePaths) {
-    const abs = resolve(p);
-    const st = existsSync(abs) ? statSync(abs) : undefined;
-    h.update(`${abs}|${st?.size ?? -1}|${st?.mtimeMs ?? -1}|`);
-  }
+  for (const p of sourcePaths) hashSource(h, resolve(p));
   h.update(JSON.stringify({ ...opts, wacsf: opts.wacsf ?? false }));
   return h.digest('hex').slice(0, 24);
 }
