@@ -152,11 +152,20 @@ test('a folder of .json / .jsonl files (a Materials Project download) is read fi
   const feff = tempDir('xanes-feff-json-');
   fs.cpSync(path.join(FX, 'feff/poscar-tree'), feff, { recursive: true });
   fs.writeFileSync(path.join(feff, 'mp-7/FW.json'), '{"spec": {}}');
+  // A broken link inside is passed over, not a crash.
+  fs.symlinkSync(path.join(feff, 'nowhere'), path.join(feff, 'mp-7/dangling'));
   assert.equal(detectKind(feff), 'feff');
   assert.deepEqual((await loadDataset(feff)).records.map((x) => x.materialId), ['mp-7']);
-  const empty = await loadDataset(tempDir('xanes-empty-'));
+  const emptyDir = tempDir('xanes-empty-');
+  const empty = await loadDataset(emptyDir);
   assert.deepEqual(empty.records, []);
   assert.match(empty.issues[0].reason, /no FEFF run \(xmu\.dat\), XANESNET layout \(xyz\/ \+ xanes\/\) or \.json\/\.jsonl file found/);
+  // A data file that is a broken link is reported by name; the rest of the folder still loads.
+  fs.copyFileSync(path.join(FX, 'pymatgen/fe-xas-doc.json'), path.join(emptyDir, 'a.json'));
+  fs.symlinkSync(path.join(emptyDir, 'nowhere'), path.join(emptyDir, 'b.json'));
+  const linked = await loadDataset(emptyDir);
+  assert.deepEqual(linked.records.map((x) => x.id), ['mp-100-0-Fe-XANES-K']);
+  assert.deepEqual(linked.issues.map((i) => [path.basename(i.file), i.reason]), [['b.json', 'no such file or folder']]);
 });
 
 test('kind detection from the path', () => {

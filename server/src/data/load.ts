@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ImportResult } from './record';
 import { findFeffFolders, importFeffFolder, importFeffTree } from './importers/feff';
+import { isFolder } from './importers/common';
 import { importJsonl } from './importers/jsonl';
 import { importPymatgenJson } from './importers/pymatgen';
 import { importXanesnetFolder } from './importers/xanesnet';
@@ -45,7 +46,7 @@ export function findDataFiles(root: string, maxDepth = 6): string[] {
     for (const e of entries) {
       if (e.startsWith('.')) continue;
       const p = join(d, e);
-      if (statSync(p).isDirectory()) {
+      if (isFolder(p)) {
         if (depth < maxDepth) walk(p, depth + 1);
       } else if (fileKind(e) === 'jsonl' || fileKind(e) === 'pymatgen') {
         out.push(p);

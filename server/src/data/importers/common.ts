@@ -1,4 +1,5 @@
-// Small helpers shared by the importers: typed access to untyped JSON, licences of known files.
+// Small helpers shared by the importers: typed access to untyped JSON, licences of known files, folders.
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { resolveSpecies } from '../../structure/build';
 
@@ -85,4 +86,13 @@ export function methodFromFileName(file: string): string | undefined {
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** A folder (symlinks followed); false for files and for entries that cannot be read (broken links). */
+export function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

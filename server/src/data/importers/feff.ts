@@ -1,12 +1,12 @@
 // FEFF run folders: a structure (POSCAR, or the ATOMS block of feff.inp) beside xmu.dat.
 // xmu.dat columns: omega e k mu mu0 chi; omega is the absolute photon energy, mu the normalised μ.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { structureFromArrays } from '../../structure/build';
 import type { Structure } from '../../structure/types';
 import type { ImportIssue, ImportResult, SpectrumRecord } from '../record';
 import { recordProblem } from '../record';
-import { canonicalElement, errorMessage } from './common';
+import { canonicalElement, errorMessage, isFolder } from './common';
 import { readText } from './lines';
 
 /** Numeric rows of a whitespace table; '#' comments and text lines are skipped. */
@@ -200,7 +200,7 @@ export function findFeffFolders(root: string, maxDepth = 6): string[] {
     if (depth >= maxDepth) return;
     for (const e of entries) {
       const p = join(d, e);
-      if (!e.startsWith('.') && statSync(p).isDirectory()) walk(p, depth + 1);
+      if (!e.startsWith('.') && isFolder(p)) walk(p, depth + 1);
     }
   };
   walk(root, 0);
