@@ -210,6 +210,21 @@ async function pickFolder(title: string): Promise<string | undefined> {
   return uris?.[0]?.fsPath;
 }
 
+/**
+ * Data files or data folders: asked first, because on Windows and Linux one open dialog cannot
+ * select both (with both allowed it shows a folder picker, and JSON files could not be chosen).
+ */
+async function pickDataSources(title: string): Promise<string[] | undefined> {
+  const files = 'Files: JSONL records, pymatgen XAS JSON';
+  const folders = 'Folders: FEFF runs, XANESNET xyz/ + xanes/, or folders of JSON files';
+  const kind = await vscode.window.showQuickPick([files, folders], { title });
+  if (!kind) return undefined;
+  const uris = await vscode.window.showOpenDialog(kind === files
+    ? { canSelectMany: true, title, filters: { 'Data files': ['jsonl', 'ndjson', 'json', 'gz'], 'All files': ['*'] } }
+    : { canSelectMany: true, canSelectFiles: false, canSelectFolders: true, title });
+  return uris?.length ? uris.map((u) => u.fsPath) : undefined;
+}
+
 /** Output directory a config trains into (the worker resolves it the same way). */
 function outputDirOf(configFile: string): string | undefined {
   try {
@@ -266,12 +281,12 @@ async function trainModel(host: TrainingHost, args: TrainArgs | undefined): Prom
 async function askEvaluateArgs(context: vscode.ExtensionContext): Promise<EvaluateArgs | undefined> {
   const modelDir = await pickFolder('Model directory to evaluate');
   if (!modelDir) return undefined;
-  const how = await vscode.window.showQuickPick(['Validation split of a training config', 'Test split of a training config', 'All records of data files'], { title: 'Evaluate on' });
+  const how = await vscode.window.showQuickPick(['Validation split of a training config', 'Test split of a training config', 'All records of data files or folders'], { title: 'Evaluate on' });
   if (!how) return undefined;
   if (how.startsWith('All')) {
-    const uris = await vscode.window.showOpenDialog({ canSelectMany: true, canSelectFolders: false, title: 'Data files (JSONL, pymatgen JSON)' });
-    if (!uris?.length) return undefined;
-    return { modelDir, data: uris.map((u) => u.fsPath), split: 'all' };
+    const data = await pickDataSources('Data to evaluate on');
+    if (!data) return undefined;
+    return { modelDir, data, split: 'all' };
   }
   const configFile = await pickConfig(context);
   if (!configFile) return undefined;
@@ -292,11 +307,11 @@ async function evaluateModel(host: TrainingHost, args: EvaluateArgs | undefined)
 async function askFinetuneArgs(): Promise<FinetuneArgs | undefined> {
   const modelDir = await pickFolder('Pre-trained model directory');
   if (!modelDir) return undefined;
-  const uris = await vscode.window.showOpenDialog({ canSelectMany: true, canSelectFolders: true, title: 'Measured spectra (pymatgen JSON, JSONL, FEFF or XANESNET folders)' });
-  if (!uris?.length) return undefined;
+  const data = await pickDataSources('Measured spectra');
+  if (!data) return undefined;
   const outDir = await vscode.window.showInputBox({ title: 'Output model directory', value: `${modelDir}-finetuned` });
   if (!outDir) return undefined;
-  return { modelDir, data: uris.map((u) => u.fsPath), outDir };
+  return { modelDir, data, outDir };
 }
 
 async function finetuneModel(host: TrainingHost, args: FinetuneArgs | undefined): Promise<FinetuneReport | undefined> {
