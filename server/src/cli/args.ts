@@ -59,6 +59,10 @@ export function listOption(args: ParsedArgs, name: string): string[] | undefined
   return v === undefined ? undefined : v.split(/[\s,]+/).filter((s) => s.length > 0);
 }
 
+/** What a SOURCE argument may be (data/load.ts detects which from the path). */
+export const DATA_SOURCE_HELP = `  SOURCE: a .jsonl / .jsonl.gz record file, a pymatgen XAS .json, or a folder of FEFF runs
+  (xmu.dat beside POSCAR or feff.inp), of XANESNET pairs (xyz/ + xanes/), or of .json / .jsonl files.`;
+
 /** Data sources: `--data FIRST` plus any further sources given as positionals. */
 export function dataSources(args: ParsedArgs): string[] {
   const first = args.options.get('data');

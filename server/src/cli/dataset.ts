@@ -2,6 +2,7 @@
 // loads data sources, resamples them onto their domains and builds graphs, then prints counts per
 // domain, what was skipped and why, coverage and timings.
 import type { CliCommand } from './io';
+import { DATA_SOURCE_HELP } from './args';
 import { loadDatasets, type DataSourceSpec } from '../data/load';
 import { tensorize, prepareDataset, type TensorizeReport } from '../data/tensorize';
 import type { ImportIssue } from '../data/record';
@@ -20,7 +21,7 @@ export interface DatasetSummary {
   timings: { loadMs: number; tensorizeMs: number; fromCache: boolean };
 }
 
-const USAGE = 'usage: xanes-lens dataset SOURCE... [--json] [--min-coverage 0.8] [--wacsf] [--cache DIR] [--limit N]';
+const USAGE = `usage: xanes-lens dataset SOURCE... [--json] [--min-coverage 0.8] [--wacsf] [--cache DIR] [--limit N]\n${DATA_SOURCE_HELP}`;
 
 function reasonKey(reason: string): string {
   return reason.replace(/-?\d+(\.\d+)?/g, '#');

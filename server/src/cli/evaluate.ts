@@ -2,12 +2,12 @@
 // Per-domain metrics of a model directory: MAE, R², Pearson, Δμ median and quartiles, peak
 // position error, and the ±2σ coverage of an ensemble.
 import type { CliCommand } from './io';
-import { parseArgs, UsageError, dataSources } from './args';
+import { DATA_SOURCE_HELP, parseArgs, UsageError, dataSources } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { evaluateModel } from '../training/evaluateModel';
 import { formatMetricsTable } from '../training/format';
 
-const USAGE = 'usage: xanes-lens evaluate --model DIR (--config FILE | --data SOURCE...) [--split val|test|all] [--json] [--backend B]';
+const USAGE = `usage: xanes-lens evaluate --model DIR (--config FILE | --data SOURCE...) [--split val|test|all] [--json] [--backend B]\n${DATA_SOURCE_HELP}`;
 
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['json', 'help'], options: ['model', 'config', 'data', 'split', 'backend'] });

@@ -3,12 +3,12 @@
 // head tuned layer by layer from the output down; writes a new model directory.
 import path from 'node:path';
 import type { CliCommand } from './io';
-import { numberOption, parseArgs, UsageError, dataSources } from './args';
+import { DATA_SOURCE_HELP, numberOption, parseArgs, UsageError, dataSources } from './args';
 import { loadTf, type BackendPreference } from '../model/backend';
 import { finetuneModel } from '../training/finetune';
 import { formatEvent, formatMetricsTable } from '../training/format';
 
-const USAGE = 'usage: xanes-lens finetune --model DIR --data SOURCE [SOURCE...] --out DIR [--epochs N] [--lr 1e-4] [--json] [--backend B]';
+const USAGE = `usage: xanes-lens finetune --model DIR --data SOURCE [SOURCE...] --out DIR [--epochs N] [--lr 1e-4] [--json] [--backend B]\n${DATA_SOURCE_HELP}`;
 
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['json', 'help'], options: ['model', 'data', 'out', 'epochs', 'lr', 'backend'] });
