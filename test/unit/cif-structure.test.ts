@@ -133,14 +133,40 @@ test('Cartesian sites with a cell, and a Cartesian molecule block without one', 
   assert.ok(Math.abs(Math.hypot(c[0], c[1], c[2] - 0.1173) - oh) < 1e-12);
 });
 
-test('multi-block: publication block has no structure, named group without operators warns', () => {
+test('multi-block: publication block has no structure, a named group without operators is expanded by its own operators', () => {
   const doc = load('multi-block.cif');
-  assert.deepEqual(doc.blocks.map((b) => [b.name, b.structure?.sites.length ?? null]), [['global', null], ['FeO_wustite_P1', 2], ['MnO_named_only', 2]]);
-  assert.deepEqual(codes(doc), ['symmetry.missingOps']);
+  // MnO named 'F m -3 m' with only Mn1 and O1 listed: the rock-salt cell of 4 + 4 atoms.
+  assert.deepEqual(doc.blocks.map((b) => [b.name, b.structure?.sites.length ?? null]), [['global', null], ['FeO_wustite_P1', 2], ['MnO_named_only', 8]]);
+  assert.deepEqual(codes(doc), ['symmetry.generatedOps']);
+  assert.equal(doc.diagnostics[0].severity, 'information');
+  assert.match(doc.diagnostics[0].message, /the 192 operators of F m -3 m \(No\. 225, Hall '-F 4 2 3'\) are used/);
+  const mno = doc.blocks[2].structure!;
+  assert.deepEqual(neighbourDistances(mno, 0, 'O', 2.5), Array(6).fill(2.223)); // a/2, to the helper's 3 decimals
   assert.equal(doc.diagnostics[0].range.start.line, 33);
   assert.ok(Math.abs(doc.blocks[1].structure!.lattice!.volume - 3.04 ** 3 / Math.SQRT2) < 1e-9);
   assert.equal(doc.blocks[1].headerRange.start.line, 9);
   assert.equal(doc.blocks[1].range.end.line, 24);
+});
+
+test('a named group without operators: origin choice assumed and said, stated choice used, unknown name warns as P1', () => {
+  const si = (symbol: string, xyz: string): ParsedDocument => parseDocument(
+    `data_Si\n_cell_length_a 5.431\n_cell_length_b 5.431\n_cell_length_c 5.431\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n`
+    + `_symmetry_space_group_name_H-M '${symbol}'\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nSi1 ${xyz}\n`, 'cif');
+  // Diamond: Si on 8a, at 1/8 1/8 1/8 with the origin at the inversion centre (choice 2).
+  const two = si('F d -3 m', '0.125 0.125 0.125');
+  assert.equal(only(two).sites.length, 8);
+  assert.deepEqual(neighbourDistances(only(two), 0, 'Si', 2.5).map((d) => d.toFixed(3)), Array(4).fill('2.352'));
+  assert.deepEqual(two.diagnostics.map((d) => [d.code, d.severity]), [['symmetry.generatedOps', 'warning']]);
+  assert.match(two.diagnostics[0].message, /origin choice 2 assumed/);
+  // Origin choice 1 puts 8a at 0 0 0; stated, it is used without a warning.
+  const one = si('F d -3 m :1', '0 0 0');
+  assert.equal(only(one).sites.length, 8);
+  assert.deepEqual(neighbourDistances(only(one), 0, 'Si', 2.5).map((d) => d.toFixed(3)), Array(4).fill('2.352'));
+  assert.deepEqual(one.diagnostics.map((d) => [d.code, d.severity]), [['symmetry.generatedOps', 'information']]);
+  const unknown = si('F d -3 x', '0 0 0');
+  assert.equal(only(unknown).sites.length, 1);
+  assert.deepEqual(unknown.diagnostics.map((d) => d.code), ['symmetry.missingOps']);
+  assert.match(unknown.diagnostics[0].message, /unknown space-group symbol 'F d -3 x'; only the listed atoms are used, as if P1/);
 });
 
 test('CIF 2.0 file with lists/tables and dotted tags parses its structure', () => {

@@ -5,6 +5,7 @@ import { MAX_COORDINATE } from '../structure/limits';
 import { expandSites, type AsymmetricSite } from '../structure/expand';
 import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
 import { elementFromLabel } from '../structure/species';
+import { lookupSpaceGroup } from '../structure/spaceGroups';
 import { identityOp, parseSymop, type SymOp } from '../structure/symop';
 import type {
   Lattice, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
@@ -68,17 +69,13 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
     return { structure: null, diagnostics };
   }
 
-  // Symmetry operators.
+  // Symmetry operators: those listed, else those of the space group the block names.
   const spaceGroupValue = SPACE_GROUP_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
   const spaceGroup = spaceGroupValue?.text.trim();
-  const ops = lattice ? readSymops(block, report) : [identityOp()];
-  if (lattice && ops.length === 1 && ops[0].text === 'x,y,z' && !isP1(block, spaceGroup)) {
-    const numberValue = SPACE_GROUP_NUMBER_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
-    const where = spaceGroupValue ?? numberValue;
-    if (where && !block.index.has(SYMOP_KEYS[0]) && !block.index.has(SYMOP_KEYS[1])) {
-      report(where.range, 'warning', 'symmetry.missingOps',
-        `Space group ${spaceGroup ?? 'number ' + where.text} is named but the block lists no symmetry operators (_space_group_symop_operation_xyz); only the listed atoms are used, as if P1`);
-    }
+  let ops = lattice ? readSymops(block, report) : [identityOp()];
+  if (lattice && ops.length === 1 && ops[0].text === 'x,y,z' && !isP1(block, spaceGroup)
+    && !block.index.has(SYMOP_KEYS[0]) && !block.index.has(SYMOP_KEYS[1])) {
+    ops = opsOfNamedGroup(block, lattice, report) ?? ops;
   }
 
   // Atom sites.
@@ -262,6 +259,38 @@ function readSymops(block: CifBlock, report: Reporter): SymOp[] {
     ops.push(r.op);
   }
   return ops.length > 0 ? ops : [identityOp()];
+}
+
+const first = (block: CifBlock, keys: readonly string[]): CifValue | undefined =>
+  keys.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+
+/**
+ * The operators of the space group a block names without listing them (pymatgen and VESTA do the
+ * same), with a diagnostic saying which setting was used; undefined (and the P1 warning) when
+ * the name or number is not a known group.
+ */
+function opsOfNamedGroup(block: CifBlock, lattice: Lattice, report: Reporter): SymOp[] | undefined {
+  const symbolValue = first(block, SPACE_GROUP_KEYS.filter((k) => k.includes('h-m')));
+  const hallValue = first(block, SPACE_GROUP_KEYS.filter((k) => k.includes('hall')));
+  const numberValue = first(block, SPACE_GROUP_NUMBER_KEYS);
+  const where = symbolValue ?? hallValue ?? numberValue;
+  if (!where) return undefined;
+  const number = numberValue ? numericValue(numberValue)?.value : undefined;
+  const found = lookupSpaceGroup({
+    ...(symbolValue ? { symbol: symbolValue.text } : {}), ...(hallValue ? { hall: hallValue.text } : {}),
+    ...(number !== undefined ? { number } : {}), lattice,
+  });
+  const named = symbolValue ? `Space group ${symbolValue.text.trim()}` : hallValue ? `Space group (Hall) ${hallValue.text.trim()}` : `Space group number ${numberValue?.text}`;
+  if (!found.setting) {
+    report(where.range, 'warning', 'symmetry.missingOps',
+      `${named} is named but the block lists no symmetry operators (_space_group_symop_operation_xyz), and ${found.error}; only the listed atoms are used, as if P1`);
+    return undefined;
+  }
+  const g = found.setting;
+  const setting = `${g.symbol} (No. ${g.number}${g.choice ? `, setting ${g.choice}` : ''}, Hall '${g.hall}')`;
+  report(where.range, found.assumed ? 'warning' : 'information', 'symmetry.generatedOps',
+    `No symmetry operators are listed: the ${g.ops.length} operators of ${setting} are used${found.assumed ? `; ${found.assumed}` : ''}`);
+  return g.ops;
 }
 
 function isP1(block: CifBlock, name: string | undefined): boolean {

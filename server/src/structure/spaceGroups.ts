@@ -1,0 +1,203 @@
+// Symmetry operators of a space group named by its Hermann–Mauguin symbol, Hall symbol or
+// International Tables number, for CIFs that name the group but list no operators. The 530
+// settings (every origin choice, cell choice and unique axis) come from spglib's table as shipped
+// by the crystcif-parse package (MIT); only its data file is used, bundled at build time.
+/*!
+ * Space-group table bundled from crystcif-parse 0.2.9 (data/symmetry.json, spglib's settings):
+ * MIT License
+ *
+ * Copyright (c) 2018 stur86
+ *
+ * Permission is hereby granted, free of charge, to any person obtaining a copy
+ * of this software and associated documentation files (the "Software"), to deal
+ * in the Software without restriction, including without limitation the rights
+ * to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+ * copies of the Software, and to permit persons to whom the Software is
+ * furnished to do so, subject to the following conditions:
+ *
+ * The above copyright notice and this permission notice shall be included in all
+ * copies or substantial portions of the Software.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+ * IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+ * FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+ * AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+ * LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+ * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+ * SOFTWARE.
+ */
+import table from 'crystcif-parse/data/symmetry.json';
+import { parseSymop, type SymOp } from './symop';
+import type { Lattice } from './types';
+
+interface TableEntry {
+  number: number;
+  choice: string;
+  international: string;
+  international_short: string;
+  international_full: string;
+  hall_symbol: string;
+  rotations: number[][][];
+  translations: number[][];
+}
+
+export interface SpaceGroupSetting {
+  /** spglib's Hall number, 1–530. */
+  hallNumber: number;
+  /** International Tables number, 1–230. */
+  number: number;
+  /** Hermann–Mauguin symbol of this setting, e.g. 'F d -3 m'. */
+  symbol: string;
+  /** '' (the only setting), '1'/'2' (origin choice), 'H'/'R' (axes), monoclinic 'b1', 'c2', …. */
+  choice: string;
+  hall: string;
+  ops: SymOp[];
+}
+
+export interface SpaceGroupQuery {
+  /** Hermann–Mauguin symbol as written in the CIF ('P 42/m n m', 'P4_2/mnm', 'Fd-3m:2', 'R -3 m H'). */
+  symbol?: string;
+  hall?: string;
+  number?: number;
+  /** Decides hexagonal or rhombohedral axes for R groups when the symbol does not. */
+  lattice?: Lattice;
+}
+
+export type SpaceGroupLookup =
+  | { setting: SpaceGroupSetting; /** Set when a choice the CIF did not state was made. */ assumed?: string; error?: undefined }
+  | { setting?: undefined; assumed?: undefined; error: string };
+
+const ENTRIES: readonly TableEntry[] = Object.entries(table as unknown as Record<string, TableEntry>)
+  .sort(([a], [b]) => Number(a) - Number(b))
+  .map(([, e]) => e);
+
+/** 'P 4_2/m n m' → 'p42/mnm': spaces and subscript marks carry no meaning in a symbol. */
+function normaliseSymbol(s: string): string {
+  return s.replace(/[\s_]/g, '').toLowerCase();
+}
+
+function normaliseHall(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+let bySymbol: Map<string, number[]> | undefined;
+
+/** Normalised symbol → indices into ENTRIES, in Hall-number order; built on first use. */
+function symbolIndex(): Map<string, number[]> {
+  if (bySymbol) return bySymbol;
+  const index = new Map<string, number[]>();
+  ENTRIES.forEach((e, i) => {
+    const names = new Set([e.international_short, e.international_full, ...e.international.split('=')].map((n) => normaliseSymbol(n)));
+    for (const n of names) {
+      if (!n) continue;
+      const list = index.get(n) ?? [];
+      list.push(i);
+      index.set(n, list);
+    }
+  });
+  bySymbol = index;
+  return index;
+}
+
+function fraction(t: number): string {
+  const x = ((t % 1) + 1) % 1;
+  for (const d of [2, 3, 4, 6, 8, 12]) {
+    const n = Math.round(x * d);
+    if (Math.abs(n / d - x) < 1e-6) return n === 0 ? '' : `+${n}/${d}`;
+  }
+  return `+${x}`;
+}
+
+function opsOf(e: TableEntry): SymOp[] {
+  const axes = ['x', 'y', 'z'];
+  const ops: SymOp[] = [];
+  e.rotations.forEach((rot, k) => {
+    const text = rot.map((row, i) => {
+      const terms = row.map((c, j) => (c === 0 ? '' : `${c > 0 ? '+' : '-'}${Math.abs(c) === 1 ? '' : Math.abs(c)}${axes[j]}`)).join('');
+      return `${terms.replace(/^\+/, '')}${fraction(e.translations[k][i])}`;
+    }).join(',');
+    const r = parseSymop(text);
+    if (r.op) ops.push(r.op);
+  });
+  return ops;
+}
+
+function settingOf(i: number): SpaceGroupSetting {
+  const e = ENTRIES[i];
+  return {
+    hallNumber: i + 1, number: e.number, symbol: e.international.split('=')[0].trim(), choice: e.choice, hall: e.hall_symbol, ops: opsOf(e),
+  };
+}
+
+/** Setting by spglib's Hall number (1–530); undefined outside that range. */
+export function settingByHallNumber(n: number): SpaceGroupSetting | undefined {
+  return Number.isInteger(n) && n >= 1 && n <= ENTRIES.length ? settingOf(n - 1) : undefined;
+}
+
+/** Hexagonal axes when a = b and γ = 120°; rhombohedral when a = b = c and α = β = γ. */
+function rhombohedralAxes(lattice: Lattice | undefined): 'H' | 'R' | undefined {
+  if (!lattice) return undefined;
+  const { a, b, c, alpha, beta, gamma } = lattice;
+  const same = (x: number, y: number): boolean => Math.abs(x - y) < 1e-3 * Math.max(x, y);
+  if (same(a, b) && Math.abs(gamma - 120) < 0.1 && Math.abs(alpha - 90) < 0.1 && Math.abs(beta - 90) < 0.1) return 'H';
+  if (same(a, b) && same(a, c) && Math.abs(alpha - beta) < 0.1 && Math.abs(alpha - gamma) < 0.1) return 'R';
+  return undefined;
+}
+
+/**
+ * Among settings of one name or number: the stated choice; else for R groups the axes the cell
+ * has; else origin choice 2 (the origin at the inversion centre, which ICSD, COD and most
+ * refinement programs use) with a note, since nothing in the file says which origin is meant.
+ */
+function choose(candidates: number[], stated: string | undefined, lattice: Lattice | undefined): SpaceGroupLookup {
+  if (stated) {
+    const hit = candidates.find((i) => ENTRIES[i].choice.toLowerCase() === stated.toLowerCase());
+    if (hit === undefined) {
+      const choices = candidates.map((i) => ENTRIES[i].choice).filter((c) => c);
+      return { error: `setting '${stated}' does not exist for this group${choices.length ? ` (it has ${choices.join(', ')})` : ''}` };
+    }
+    return { setting: settingOf(hit) };
+  }
+  if (candidates.length === 1) return { setting: settingOf(candidates[0]) };
+  const choices = candidates.map((i) => ENTRIES[i].choice);
+  if (choices.includes('H') && choices.includes('R')) {
+    const axes = rhombohedralAxes(lattice);
+    if (axes) return { setting: settingOf(candidates[choices.indexOf(axes)]) };
+    return { setting: settingOf(candidates[choices.indexOf('H')]), assumed: 'hexagonal axes assumed (the cell is neither clearly hexagonal nor rhombohedral)' };
+  }
+  if (choices.includes('1') && choices.includes('2')) {
+    return { setting: settingOf(candidates[choices.indexOf('2')]), assumed: 'origin choice 2 assumed (the symbol does not say; write e.g. \':1\' after it for origin choice 1)' };
+  }
+  // Monoclinic and orthorhombic symbols name their axes; a number alone means the standard setting.
+  return { setting: settingOf(candidates[0]) };
+}
+
+/** Splits ':2', ':H', ' S', ' Z' (origin choice 2) and ' H'/' R' off a symbol. */
+function statedChoice(symbol: string): { name: string; choice?: string } {
+  const colon = /^(.*?)\s*:\s*([0-9a-z-]+)\s*$/i.exec(symbol);
+  if (colon) return { name: colon[1], choice: /^[sz]$/i.test(colon[2]) ? '2' : colon[2] };
+  const suffix = /^(.*\S)\s+([HRSZ])\s*$/i.exec(symbol);
+  if (suffix) return { name: suffix[1], choice: /^[sz]$/i.test(suffix[2]) ? '2' : suffix[2].toUpperCase() };
+  return { name: symbol };
+}
+
+export function lookupSpaceGroup(q: SpaceGroupQuery): SpaceGroupLookup {
+  if (q.hall !== undefined && q.hall.trim()) {
+    const want = normaliseHall(q.hall);
+    const i = ENTRIES.findIndex((e) => normaliseHall(e.hall_symbol) === want);
+    if (i >= 0) return { setting: settingOf(i) };
+    if (q.symbol === undefined && q.number === undefined) return { error: `unknown Hall symbol '${q.hall.trim()}'` };
+  }
+  if (q.symbol !== undefined && q.symbol.trim()) {
+    const { name, choice } = statedChoice(q.symbol.trim());
+    const candidates = symbolIndex().get(normaliseSymbol(name));
+    if (candidates) return choose(candidates, choice, q.lattice);
+    if (q.number === undefined) return { error: `unknown space-group symbol '${q.symbol.trim()}'` };
+  }
+  if (q.number !== undefined) {
+    if (!Number.isInteger(q.number) || q.number < 1 || q.number > 230) return { error: `space-group number ${q.number} is not between 1 and 230` };
+    const candidates = ENTRIES.flatMap((e, i) => (e.number === q.number ? [i] : []));
+    return choose(candidates, undefined, q.lattice);
+  }
+  return { error: 'no space-group symbol or number given' };
+}
