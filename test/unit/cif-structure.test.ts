@@ -163,6 +163,12 @@ test('a named group without operators: origin choice assumed and said, stated ch
   assert.equal(only(one).sites.length, 8);
   assert.deepEqual(neighbourDistances(only(one), 0, 'Si', 2.5).map((d) => d.toFixed(3)), Array(4).fill('2.352'));
   assert.deepEqual(one.diagnostics.map((d) => [d.code, d.severity]), [['symmetry.generatedOps', 'information']]);
+  // A number that contradicts the symbol: the symbol is used, and the clash said.
+  const clash = parseDocument(`data_x\n_cell_length_a 4.59\n_cell_length_b 4.59\n_cell_length_c 2.96\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n`
+    + `_symmetry_space_group_name_H-M 'P 42/m n m'\n_symmetry_Int_Tables_number 14\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nTi1 0 0 0\nO1 0.305 0.305 0\n`, 'cif');
+  assert.deepEqual(only(clash).sites.map((x) => x.element).sort(), ['O', 'O', 'O', 'O', 'Ti', 'Ti']);
+  assert.deepEqual(clash.diagnostics.map((d) => [d.code, d.severity]), [['symmetry.generatedOps', 'warning']]);
+  assert.match(clash.diagnostics[0].message, /P 4_2\/m n m \(No\. 136.*number 14 is not this group's/);
   const unknown = si('F d -3 x', '0 0 0');
   assert.equal(only(unknown).sites.length, 1);
   assert.deepEqual(unknown.diagnostics.map((d) => d.code), ['symmetry.missingOps']);

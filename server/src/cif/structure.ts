@@ -288,8 +288,12 @@ function opsOfNamedGroup(block: CifBlock, lattice: Lattice, report: Reporter): S
   }
   const g = found.setting;
   const setting = `${g.symbol} (No. ${g.number}${g.choice ? `, setting ${g.choice}` : ''}, Hall '${g.hall}')`;
-  report(where.range, found.assumed ? 'warning' : 'information', 'symmetry.generatedOps',
-    `No symmetry operators are listed: the ${g.ops.length} operators of ${setting} are used${found.assumed ? `; ${found.assumed}` : ''}`);
+  // A number that contradicts the symbol is a typo in one of them; the symbol is more specific.
+  const clash = number !== undefined && number !== g.number && (symbolValue || hallValue)
+    ? `; the block's space-group number ${number} is not this group's` : '';
+  const note = `${found.assumed ? `; ${found.assumed}` : ''}${clash}`;
+  report(where.range, note ? 'warning' : 'information', 'symmetry.generatedOps',
+    `No symmetry operators are listed: the ${g.ops.length} operators of ${setting} are used${note}`);
   return g.ops;
 }
 
