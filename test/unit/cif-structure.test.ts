@@ -175,6 +175,29 @@ test('a named group without operators: origin choice assumed and said, stated ch
   assert.match(unknown.diagnostics[0].message, /unknown space-group symbol 'F d -3 x'; only the listed atoms are used, as if P1/);
 });
 
+test('magCIF: magnetic operations times centrings place the atoms; time reversal is ignored for positions', () => {
+  const mcif = (opsTag: string, centringTag: string, extra = ''): ParsedDocument => parseDocument(
+    `data_mag\n_cell_length_a 5\n_cell_length_b 6\n_cell_length_c 7\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n`
+    + `loop_\n_space_group_symop_magn_operation.id\n${opsTag}\n1 x,y,z,+1\n2 -x,-y,z,-1\n${extra}`
+    + `loop_\n_space_group_symop_magn_centering.id\n${centringTag}\n1 x,y,z,+1\n2 x+1/2,y+1/2,z,-1\n`
+    + `loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nFe1 Fe 0.1 0.2 0.3\n`, 'cif');
+  const expected = [[0.1, 0.2, 0.3], [0.9, 0.8, 0.3], [0.6, 0.7, 0.3], [0.4, 0.3, 0.3]].map((f) => f.map((x) => x.toFixed(6)).join(' ')).sort();
+  for (const [ops, centrings] of [
+    ['_space_group_symop_magn_operation.xyz', '_space_group_symop_magn_centering.xyz'],
+    ['_space_group_symop.magn_operation_xyz', '_space_group_symop.magn_centering_xyz'],
+  ]) {
+    const doc = mcif(ops, centrings);
+    assert.deepEqual(doc.diagnostics, [], ops);
+    const s = only(doc);
+    assert.deepEqual(s.sites.map((x) => x.frac!.map((f) => f.toFixed(6)).join(' ')).sort(), expected, ops);
+    assert.ok(s.sites.every((x) => x.label === 'Fe1'));
+  }
+  // A malformed operation is reported where it stands; the others still apply.
+  const bad = mcif('_space_group_symop_magn_operation.xyz', '_space_group_symop_magn_centering.xyz', '3 x,y\n');
+  assert.deepEqual(bad.diagnostics.map((d) => [d.code, d.range.start.line]), [['symmetry.invalidOp', 12]]);
+  assert.equal(only(bad).sites.length, 4);
+});
+
 test('CIF 2.0 file with lists/tables and dotted tags parses its structure', () => {
   const doc = load('cif2-example.cif');
   assert.deepEqual(doc.diagnostics, []);

@@ -6,9 +6,9 @@ import { expandSites, type AsymmetricSite } from '../structure/expand';
 import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
 import { elementFromLabel } from '../structure/species';
 import { lookupSpaceGroup } from '../structure/spaceGroups';
-import { identityOp, parseSymop, type SymOp } from '../structure/symop';
+import { formatSymop, identityOp, parseSymop, type SymOp } from '../structure/symop';
 import type {
-  Lattice, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
+  Lattice, Mat3, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
 } from '../structure/types';
 import { isNull, numericValue } from './numbers';
 import { column, rowRange, scalar, spanRange, type CifBlock, type CifValue } from './parser';
@@ -25,6 +25,10 @@ export function resolveOptions(opts?: ParseOptions): Required<ParseOptions> {
 }
 
 const SYMOP_KEYS = ['_space_group_symop_operation_xyz', '_symmetry_equiv_pos_as_xyz'];
+// magCIF (.mcif): '_space_group_symop_magn_operation.xyz' and the older
+// '_space_group_symop.magn_operation_xyz' both reach this key (tagKey joins at the first dot).
+const MAGNETIC_OPS_KEY = '_space_group_symop_magn_operation_xyz';
+const MAGNETIC_CENTRINGS_KEY = '_space_group_symop_magn_centering_xyz';
 const SPACE_GROUP_KEYS = [
   '_space_group_name_h-m_alt', '_symmetry_space_group_name_h-m', '_space_group_name_hall', '_symmetry_space_group_name_hall',
 ];
@@ -74,7 +78,7 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
   const spaceGroup = spaceGroupValue?.text.trim();
   let ops = lattice ? readSymops(block, report) : [identityOp()];
   if (lattice && ops.length === 1 && ops[0].text === 'x,y,z' && !isP1(block, spaceGroup)
-    && !block.index.has(SYMOP_KEYS[0]) && !block.index.has(SYMOP_KEYS[1])) {
+    && ![...SYMOP_KEYS, MAGNETIC_OPS_KEY].some((k) => block.index.has(k))) {
     ops = opsOfNamedGroup(block, lattice, report) ?? ops;
   }
 
@@ -243,13 +247,13 @@ function cellRange(block: CifBlock): TextRange {
   return a.range.start.line <= last.range.start.line ? spanRange(a.range, last.range) : a.range;
 }
 
-function readSymops(block: CifBlock, report: Reporter): SymOp[] {
-  const values = SYMOP_KEYS.map((k) => column(block, k)).find((c) => c !== undefined) ?? [];
+/** Parses operator values, reporting the unusable ones; duplicates are dropped. */
+function parseOps(values: readonly CifValue[], report: Reporter, read: (text: string) => string = (t) => t): SymOp[] {
   const ops: SymOp[] = [];
   const seen = new Set<string>();
   for (const v of values) {
     if (isNull(v)) continue;
-    const r = parseSymop(v.text);
+    const r = parseSymop(read(v.text));
     if (!r.op) {
       report(v.range, 'error', 'symmetry.invalidOp', `Symmetry operator '${v.text}' cannot be used: ${r.error}`);
       continue;
@@ -258,6 +262,45 @@ function readSymops(block: CifBlock, report: Reporter): SymOp[] {
     seen.add(r.op.text);
     ops.push(r.op);
   }
+  return ops;
+}
+
+/** magCIF operators carry time reversal as a fourth component ('-x,y,-z,-1'); positions need the first three. */
+function spatialPart(text: string): string {
+  const parts = text.split(',');
+  return parts.length === 4 && /^\s*[+-]?1\s*$/.test(parts[3]) ? parts.slice(0, 3).join(',') : text;
+}
+
+/** Every centring applied after every operation, translations taken modulo 1, each once. */
+function withCentrings(ops: readonly SymOp[], centrings: readonly SymOp[]): SymOp[] {
+  const out: SymOp[] = [];
+  const seen = new Set<string>();
+  for (const c of centrings) {
+    for (const o of ops) {
+      const rot = c.rot.map((row) => [0, 1, 2].map((j) => row[0] * o.rot[0][j] + row[1] * o.rot[1][j] + row[2] * o.rot[2][j])) as Mat3;
+      const trans = c.rot.map((row, i) => {
+        const t = row[0] * o.trans[0] + row[1] * o.trans[1] + row[2] * o.trans[2] + c.trans[i];
+        return t - Math.floor(t + 1e-9);
+      }) as Vec3;
+      const text = formatSymop(rot, trans);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      out.push({ rot, trans, text });
+    }
+  }
+  return out;
+}
+
+function readSymops(block: CifBlock, report: Reporter): SymOp[] {
+  const magnetic = column(block, MAGNETIC_OPS_KEY);
+  if (magnetic) {
+    // A magnetic space group lists operations and centrings apart; atoms need all their products.
+    const ops = parseOps(magnetic, report, spatialPart);
+    const centrings = parseOps(column(block, MAGNETIC_CENTRINGS_KEY) ?? [], report, spatialPart);
+    const all = centrings.length > 0 ? withCentrings(ops, centrings) : ops;
+    return all.length > 0 ? all : [identityOp()];
+  }
+  const ops = parseOps(SYMOP_KEYS.map((k) => column(block, k)).find((c) => c !== undefined) ?? [], report);
   return ops.length > 0 ? ops : [identityOp()];
 }
 
