@@ -4,7 +4,7 @@
 // r_c = 6 Å, G2 "shifted", G4 "centred"); the auxiliary radial grids follow the XANESNET code
 // (shifted: r_min+0.5 … r_c−0.5, η = 1/(2Δr²); centred: r_min+1 … r_c−0.5, η = 1/(2r²), μ = 0),
 // which reproduces the paper's G2 centres 1.47, 1.63, 1.8 Å.
-import { findNeighbours } from '../graph/neighbours';
+import { findEnvironment } from '../graph/neighbours';
 import type { Structure, Vec3 } from '../structure/types';
 
 export interface WacsfOptions {
@@ -192,7 +192,7 @@ export function wacsfLeaveOneOut(env: EnvironmentAtom[], o: WacsfOptions = DEFAU
 /** Environment of one site: periodic images for crystals, the other atoms for molecules. */
 export function environmentOf(structure: Structure, site: number, cutoff: number): EnvironmentAtom[] {
   const origin = structure.sites[site].cart;
-  return findNeighbours(structure, site, cutoff).map((h) => ({
+  return findEnvironment(structure, site, cutoff).map((h) => ({
     Z: structure.sites[h.siteIndex].Z,
     rel: [h.cart[0] - origin[0], h.cart[1] - origin[1], h.cart[2] - origin[2]] as Vec3,
   }));

@@ -6,7 +6,7 @@ import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength } from 
 import { ANGULAR_FEATURE_SIZE, ANGULAR_Z_REF, angularGridSize, FINE_ANGULAR_GRID, writeAngularFeatures } from './angular';
 import { CONTEXT_FEATURE_SIZE, writeContextFeatures } from './context';
 import { electronFeatures, NODE_FEATURE_SIZE } from './features';
-import { findNeighbours } from './neighbours';
+import { findEnvironment } from './neighbours';
 import { gaussianRbf, linearGaussianRbf } from './rbf';
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions, type Neighbour } from './types';
 
@@ -118,7 +118,7 @@ export function assembleGraph(
 export function buildAbsorberGraph(
   structure: Structure, absorberIndex: number, options: GraphOptions = DEFAULT_GRAPH_OPTIONS,
 ): AbsorberGraph {
-  const hits = findNeighbours(structure, absorberIndex, options.cutoff);
+  const hits = findEnvironment(structure, absorberIndex, options.cutoff);
   const origin = structure.sites[absorberIndex].cart;
   const real: Neighbour[] = [];
   for (const h of hits) {

@@ -2,6 +2,7 @@
 // direction comes from the cell's perpendicular heights, so cells smaller than the cutoff,
 // long-thin and very oblique cells are all handled exactly (no fixed ±1 image shell).
 import { cartToFrac, cellHeights, latticeFromMatrix } from '../structure/lattice';
+import { alternativesLeftOut } from '../structure/disorder';
 import type { Structure, Vec3 } from '../structure/types';
 
 export interface NeighbourHit {
@@ -109,4 +110,15 @@ export function findNeighbours(structure: Structure, centre: number, cutoff: num
     }
   });
   return hits.sort(compareHits);
+}
+
+/**
+ * findNeighbours in the ordered picture of a disordered structure (structure/disorder.ts): the
+ * alternatives of each partially occupied place are left out but one. What graphs, descriptors
+ * and occlusion see, so all three agree; an ordered structure gives exactly findNeighbours.
+ */
+export function findEnvironment(structure: Structure, centre: number, cutoff: number): NeighbourHit[] {
+  const hits = findNeighbours(structure, centre, cutoff);
+  const leftOut = alternativesLeftOut(structure, centre);
+  return leftOut.size === 0 ? hits : hits.filter((h) => !leftOut.has(h.siteIndex));
 }

@@ -1,6 +1,6 @@
 // Hover on an atom row: what the parser made of it after symmetry expansion.
 import type { Hover, Position } from 'vscode-languageserver';
-import { findNeighbours } from '../graph/neighbours';
+import { findEnvironment } from '../graph/neighbours';
 import type { Structure, StructureBlock, TextRange, Vec3 } from '../structure/types';
 import { firstShell, formatCoordination } from './coordination';
 
@@ -57,7 +57,8 @@ export function hoverMarkdown(hit: RowHit): string {
 
 export function coordinationOf(structure: Structure, siteIndex: number): ReturnType<typeof firstShell> {
   for (const r of SHELL_SEARCH_RADII) {
-    const hits = findNeighbours(structure, siteIndex, r);
+    // The ordered picture, as graphs see it: a co-occupant of this place is not a neighbour at 0 Å.
+    const hits = findEnvironment(structure, siteIndex, r);
     if (hits.length > 0) {
       return firstShell(hits.map((h) => ({ element: structure.sites[h.siteIndex].element, distance: h.distance })));
     }

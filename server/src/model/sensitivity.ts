@@ -36,7 +36,7 @@
 // members' disagreement about S_j, not an interval around it.
 import { wacsfFromDistances, wacsfLeaveOneOut, type EnvironmentAtom, type WacsfOptions } from '../baseline/wacsf';
 import { assembleGraph } from '../graph/build';
-import { findNeighbours } from '../graph/neighbours';
+import { findEnvironment } from '../graph/neighbours';
 import type { AbsorberGraph, Neighbour } from '../graph/types';
 import type { Structure, Vec3 } from '../structure/types';
 
@@ -54,7 +54,7 @@ const sameImage = (a: Vec3, b: Vec3): boolean => a[0] === b[0] && a[1] === b[1] 
  */
 export function structureDescriptorWithout(structure: Structure, absorberIndex: number, o: WacsfOptions, full: Float32Array): DescriptorWithout {
   const origin = structure.sites[absorberIndex].cart;
-  const hits = findNeighbours(structure, absorberIndex, o.cutoff);
+  const hits = findEnvironment(structure, absorberIndex, o.cutoff);
   const env: EnvironmentAtom[] = hits.map((h) => ({
     Z: structure.sites[h.siteIndex].Z,
     rel: [h.cart[0] - origin[0], h.cart[1] - origin[1], h.cart[2] - origin[2]],

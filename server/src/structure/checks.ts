@@ -1,11 +1,10 @@
 // Physical sanity checks on an expanded structure: atoms too close, and over-full shared sites.
 // One O(n) cell-list pass finds every pair under the contact threshold.
 import { forEachPairWithin } from './celllist';
+import { disorderNotes, MIN_CONTACT } from './disorder';
 import { cellHeights } from './lattice';
 import type { Lattice, Structure, StructureDiagnostic, Vec3 } from './types';
 
-/** Closer than this (Å) two fully occupied atoms cannot both be real. */
-export const MIN_CONTACT = 0.5;
 /** Per kind of finding, after this many the rest are summarised in one diagnostic. */
 const MAX_REPORTS = 50;
 
@@ -79,6 +78,7 @@ export function checkStructure(s: Structure, opts: CheckOptions): StructureDiagn
       : `Sites ${labels.join(', ')} share one position with total occupancy ${round(sum)} > 1`;
     out.push({ range: first.range, severity: 'warning', code: 'site.occupancySum', message });
   }
+  out.push(...disorderNotes(s));
   return out;
 }
 
