@@ -46,6 +46,11 @@ test('space-group lookup: origin choice and rhombohedral axes, stated or decided
   // Monoclinic short symbols mean the standard setting: unique axis b, cell choice 1.
   assert.deepEqual([setting({ symbol: 'P 21/c' }).g.choice, setting({ symbol: 'P 21/c' }).g.ops.length], ['b1', 4]);
   assert.equal(setting({ symbol: 'P 1 1 21/a' }).g.choice.replace('-', '').charAt(0), 'c');
+  // Other cell choices as files write them, and the pre-2002 names of the e-glide groups.
+  for (const [symbol, number, choice] of [['P21/n', 14, 'b2'], ['P 1 21/n 1', 14, 'b2'], ['P21/a', 14, 'b3'], ['I2/a', 15, 'b3'], ['Cmca', 64, ''], ['Abm2', 39, ''], ['Ccca', 68, '2']] as const) {
+    const { g } = setting({ symbol });
+    assert.deepEqual([g.number, g.choice], [number, choice], symbol);
+  }
   assert.match(lookupSpaceGroup({ symbol: 'Q 9 z' }).error ?? '', /unknown space-group symbol 'Q 9 z'/);
   assert.match(lookupSpaceGroup({ number: 231 }).error ?? '', /not between 1 and 230/);
   assert.match(lookupSpaceGroup({ symbol: 'P m -3 m :2' }).error ?? '', /setting '2' does not exist/);

@@ -80,6 +80,14 @@ function normaliseHall(s: string): string {
   return s.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+/**
+ * Symbols with the e glide (International Tables since 2002) under their older names, which
+ * files still use: Cmca for Cmce and so on (standard settings only).
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  cmce: 'Cmca', cmme: 'Cmma', ccce: 'Ccca', aem2: 'Abm2', aea2: 'Aba2',
+};
+
 let bySymbol: Map<string, number[]> | undefined;
 
 /** Normalised symbol → indices into ENTRIES, in Hall-number order; built on first use. */
@@ -87,7 +95,16 @@ function symbolIndex(): Map<string, number[]> {
   if (bySymbol) return bySymbol;
   const index = new Map<string, number[]>();
   ENTRIES.forEach((e, i) => {
-    const names = new Set([e.international_short, e.international_full, ...e.international.split('=')].map((n) => normaliseSymbol(n)));
+    const written = [e.international_short, e.international_full, ...e.international.split('=')];
+    // Monoclinic settings are usually written short, without the 1s: 'P 1 2_1/n 1' as 'P 21/n'.
+    // b-unique settings come first in the table, so a short symbol both axes share means b.
+    const parts = e.international_full.trim().split(/\s+/);
+    if (parts.length === 4 && parts.slice(1).filter((t) => t === '1').length === 2) {
+      written.push(parts[0] + (parts.slice(1).find((t) => t !== '1') ?? ''));
+    }
+    const old = RENAMED[normaliseSymbol(e.international_short)];
+    if (old && /^[12]?$/.test(e.choice)) written.push(old);
+    const names = new Set(written.map((n) => normaliseSymbol(n)));
     for (const n of names) {
       if (!n) continue;
       const list = index.get(n) ?? [];
