@@ -1,9 +1,9 @@
 // One entry point for every data source: detects the kind from the path and calls its importer.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ImportResult } from './record';
-import { findFeffFolders, importFeffFolder, importFeffTree } from './importers/feff';
-import { isFolder } from './importers/common';
+import { findFeffFolders, importFeffFolder, importFeffTree, NO_FEFF_RUNS } from './importers/feff';
+import { isFolder, walkFolders } from './importers/common';
 import { importJsonl } from './importers/jsonl';
 import { importPymatgenJson } from './importers/pymatgen';
 import { importXanesnetFolder } from './importers/xanesnet';
@@ -36,25 +36,13 @@ function fileKind(name: string): 'jsonl' | 'pymatgen' | 'feff' | undefined {
 /** Every .json / .jsonl (optionally gzipped) file under root, sorted by path for stable ids. */
 export function findDataFiles(root: string, maxDepth = 6): string[] {
   const out: string[] = [];
-  const walk = (d: string, depth: number): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d).sort();
-    } catch {
-      return;
-    }
+  walkFolders(root, (d, entries) => {
     for (const e of entries) {
-      if (e.startsWith('.')) continue;
-      const p = join(d, e);
-      if (isFolder(p)) {
-        if (depth < maxDepth) walk(p, depth + 1);
-      } else if (fileKind(e) === 'jsonl' || fileKind(e) === 'pymatgen') {
-        out.push(p);
-      }
+      const kind = fileKind(e);
+      if ((kind === 'jsonl' || kind === 'pymatgen') && !e.startsWith('.') && !isFolder(join(d, e))) out.push(join(d, e));
     }
-  };
-  walk(root, 0);
-  return out;
+  }, maxDepth);
+  return out.sort();
 }
 
 /**
@@ -130,11 +118,12 @@ export async function loadDataset(source: DataSourceSpec | string): Promise<Impo
         ...(spec.licence ? { licence: spec.licence } : {}),
       };
       if (statSync(spec.path).isDirectory()) {
+        const tree = importFeffTree(spec.path, folderOpts);
         // Named by auto-detection, an empty folder may have been meant as any of the layouts.
-        if (spec.kind !== 'feff' && findFeffFolders(spec.path).length === 0) {
+        if (spec.kind !== 'feff' && tree.records.length === 0 && tree.issues.length === 1 && tree.issues[0].reason === NO_FEFF_RUNS) {
           return { records: [], issues: [{ file: spec.path, reason: 'no FEFF run (xmu.dat), XANESNET layout (xyz/ + xanes/) or .json/.jsonl file found' }] };
         }
-        return importFeffTree(spec.path, folderOpts);
+        return tree;
       }
       const dir = dirname(spec.path);
       try {

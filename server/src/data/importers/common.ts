@@ -1,6 +1,6 @@
 // Small helpers shared by the importers: typed access to untyped JSON, licences of known files, folders.
-import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { resolveSpecies } from '../../structure/build';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -95,4 +95,26 @@ export function isFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Calls visit(folder, its sorted entries) for root and every folder below it, parents first, at
+ * most maxDepth levels down; hidden folders, unreadable ones and broken links are passed over.
+ */
+export function walkFolders(root: string, visit: (dir: string, entries: readonly string[]) => void, maxDepth = 6): void {
+  const walk = (d: string, depth: number): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d).sort();
+    } catch {
+      return;
+    }
+    visit(d, entries);
+    if (depth >= maxDepth) return;
+    for (const e of entries) {
+      const p = join(d, e);
+      if (!e.startsWith('.') && isFolder(p)) walk(p, depth + 1);
+    }
+  };
+  walk(root, 0);
 }

@@ -1,12 +1,12 @@
 // FEFF run folders: a structure (POSCAR, or the ATOMS block of feff.inp) beside xmu.dat.
 // xmu.dat columns: omega e k mu mu0 chi; omega is the absolute photon energy, mu the normalised μ.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { structureFromArrays } from '../../structure/build';
 import type { Structure } from '../../structure/types';
 import type { ImportIssue, ImportResult, SpectrumRecord } from '../record';
 import { recordProblem } from '../record';
-import { canonicalElement, errorMessage, isFolder } from './common';
+import { canonicalElement, errorMessage, walkFolders } from './common';
 import { readText } from './lines';
 
 /** Numeric rows of a whitespace table; '#' comments and text lines are skipped. */
@@ -186,24 +186,14 @@ export function importFeffFolder(dir: string, opts: FeffFolderOptions = {}, root
   };
 }
 
+export const NO_FEFF_RUNS = 'no folder with xmu.dat found';
+
 /** Every folder under root holding an xmu.dat (root included), sorted for stable ids. */
 export function findFeffFolders(root: string, maxDepth = 6): string[] {
   const out: string[] = [];
-  const walk = (d: string, depth: number): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d).sort();
-    } catch {
-      return;
-    }
+  walkFolders(root, (d, entries) => {
     if (entries.includes('xmu.dat')) out.push(d);
-    if (depth >= maxDepth) return;
-    for (const e of entries) {
-      const p = join(d, e);
-      if (!e.startsWith('.') && isFolder(p)) walk(p, depth + 1);
-    }
-  };
-  walk(root, 0);
+  }, maxDepth);
   return out;
 }
 
@@ -220,6 +210,6 @@ export function importFeffTree(root: string, opts: FeffFolderOptions = {}): Impo
       issues.push({ file: dir, reason: errorMessage(e) });
     }
   }
-  if (records.length === 0 && issues.length === 0) issues.push({ file: root, reason: 'no folder with xmu.dat found' });
+  if (records.length === 0 && issues.length === 0) issues.push({ file: root, reason: NO_FEFF_RUNS });
   return { records, issues };
 }
