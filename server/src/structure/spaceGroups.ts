@@ -26,7 +26,6 @@
  * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
  * SOFTWARE.
  */
-import table from 'crystcif-parse/data/symmetry.json';
 import { parseSymop, type SymOp } from './symop';
 import type { Lattice } from './types';
 
@@ -67,9 +66,19 @@ export type SpaceGroupLookup =
   | { setting: SpaceGroupSetting; /** Set when a choice the CIF did not state was made. */ assumed?: string; error?: undefined }
   | { setting?: undefined; assumed?: undefined; error: string };
 
-const ENTRIES: readonly TableEntry[] = Object.entries(table as unknown as Record<string, TableEntry>)
-  .sort(([a], [b]) => Number(a) - Number(b))
-  .map(([, e]) => e);
+let entries: readonly TableEntry[] | undefined;
+
+/**
+ * The table in Hall-number order, read on first use: evaluating its 2 MB took 35–40 ms, paid by
+ * every start of the language server and CLI for a lookup few files need. (A require inside a
+ * function stays lazy in the esbuild bundle; a top-level import would not.)
+ */
+function table(): readonly TableEntry[] {
+  entries ??= Object.entries(require('crystcif-parse/data/symmetry.json') as Record<string, TableEntry>)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([, e]) => e);
+  return entries;
+}
 
 /** 'P 4_2/m n m' → 'p42/mnm': spaces and subscript marks carry no meaning in a symbol. */
 function normaliseSymbol(s: string): string {
@@ -90,11 +99,11 @@ const RENAMED: Readonly<Record<string, string>> = {
 
 let bySymbol: Map<string, number[]> | undefined;
 
-/** Normalised symbol → indices into ENTRIES, in Hall-number order; built on first use. */
+/** Normalised symbol → indices into the table, in Hall-number order; built on first use. */
 function symbolIndex(): Map<string, number[]> {
   if (bySymbol) return bySymbol;
   const index = new Map<string, number[]>();
-  ENTRIES.forEach((e, i) => {
+  table().forEach((e, i) => {
     const written = [e.international_short, e.international_full, ...e.international.split('=')];
     // Monoclinic settings are usually written short, without the 1s: 'P 1 2_1/n 1' as 'P 21/n'.
     // b-unique settings come first in the table, so a short symbol both axes share means b.
@@ -140,7 +149,7 @@ function opsOf(e: TableEntry): SymOp[] {
 }
 
 function settingOf(i: number): SpaceGroupSetting {
-  const e = ENTRIES[i];
+  const e = table()[i];
   return {
     hallNumber: i + 1, number: e.number, symbol: e.international.split('=')[0].trim(), choice: e.choice, hall: e.hall_symbol, ops: opsOf(e),
   };
@@ -148,7 +157,7 @@ function settingOf(i: number): SpaceGroupSetting {
 
 /** Setting by spglib's Hall number (1–530); undefined outside that range. */
 export function settingByHallNumber(n: number): SpaceGroupSetting | undefined {
-  return Number.isInteger(n) && n >= 1 && n <= ENTRIES.length ? settingOf(n - 1) : undefined;
+  return Number.isInteger(n) && n >= 1 && n <= table().length ? settingOf(n - 1) : undefined;
 }
 
 /** Hexagonal axes when a = b and γ = 120°; rhombohedral when a = b = c and α = β = γ. */
@@ -168,15 +177,15 @@ function rhombohedralAxes(lattice: Lattice | undefined): 'H' | 'R' | undefined {
  */
 function choose(candidates: number[], stated: string | undefined, lattice: Lattice | undefined): SpaceGroupLookup {
   if (stated) {
-    const hit = candidates.find((i) => ENTRIES[i].choice.toLowerCase() === stated.toLowerCase());
+    const hit = candidates.find((i) => table()[i].choice.toLowerCase() === stated.toLowerCase());
     if (hit === undefined) {
-      const choices = candidates.map((i) => ENTRIES[i].choice).filter((c) => c);
+      const choices = candidates.map((i) => table()[i].choice).filter((c) => c);
       return { error: `setting '${stated}' does not exist for this group${choices.length ? ` (it has ${choices.join(', ')})` : ''}` };
     }
     return { setting: settingOf(hit) };
   }
   if (candidates.length === 1) return { setting: settingOf(candidates[0]) };
-  const choices = candidates.map((i) => ENTRIES[i].choice);
+  const choices = candidates.map((i) => table()[i].choice);
   if (choices.includes('H') && choices.includes('R')) {
     const axes = rhombohedralAxes(lattice);
     if (axes) return { setting: settingOf(candidates[choices.indexOf(axes)]) };
@@ -201,7 +210,7 @@ function statedChoice(symbol: string): { name: string; choice?: string } {
 export function lookupSpaceGroup(q: SpaceGroupQuery): SpaceGroupLookup {
   if (q.hall !== undefined && q.hall.trim()) {
     const want = normaliseHall(q.hall);
-    const i = ENTRIES.findIndex((e) => normaliseHall(e.hall_symbol) === want);
+    const i = table().findIndex((e) => normaliseHall(e.hall_symbol) === want);
     if (i >= 0) return { setting: settingOf(i) };
     if (q.symbol === undefined && q.number === undefined) return { error: `unknown Hall symbol '${q.hall.trim()}'` };
   }
@@ -213,7 +222,7 @@ export function lookupSpaceGroup(q: SpaceGroupQuery): SpaceGroupLookup {
   }
   if (q.number !== undefined) {
     if (!Number.isInteger(q.number) || q.number < 1 || q.number > 230) return { error: `space-group number ${q.number} is not between 1 and 230` };
-    const candidates = ENTRIES.flatMap((e, i) => (e.number === q.number ? [i] : []));
+    const candidates = table().flatMap((e, i) => (e.number === q.number ? [i] : []));
     return choose(candidates, undefined, q.lattice);
   }
   return { error: 'no space-group symbol or number given' };
