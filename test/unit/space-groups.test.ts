@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookupSpaceGroup, settingByHallNumber, type SpaceGroupSetting } from '../../server/src/structure/spaceGroups';
 import { latticeFromParameters } from '../../server/src/structure/lattice';
-import type { SymOp } from '../../server/src/structure/symop';
+import { parseSymop, type SymOp } from '../../server/src/structure/symop';
 
 function setting(q: Parameters<typeof lookupSpaceGroup>[0]): { g: SpaceGroupSetting; assumed?: string } {
   const r = lookupSpaceGroup(q);
@@ -70,6 +70,8 @@ test('all 530 settings: the generated operators are the table\'s, distinct, and 
     const keys = new Set(g.ops.map((o) => key(o.rot, o.trans)));
     assert.equal(keys.size, g.ops.length, `Hall ${hall}: distinct operators`);
     assert.ok(keys.has(key([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0])), `Hall ${hall}: identity`);
+    // Each operator is the one its own text parses to, numbers included.
+    for (const o of g.ops) assert.deepEqual(parseSymop(o.text).op, o, `Hall ${hall}: ${o.text}`);
     for (const a of g.ops) for (const b of g.ops) assert.ok(keys.has(compose(a, b)), `Hall ${hall} ${g.symbol}: ${a.text} ∘ ${b.text} is not in the set`);
     checked++;
   }

@@ -6,9 +6,9 @@ import { expandSites, type AsymmetricSite } from '../structure/expand';
 import { cartToFrac, fracToCart, latticeFromParameters } from '../structure/lattice';
 import { elementFromLabel } from '../structure/species';
 import { lookupSpaceGroup } from '../structure/spaceGroups';
-import { formatSymop, identityOp, parseSymop, type SymOp } from '../structure/symop';
+import { composeSymops, identityOp, parseSymop, type SymOp } from '../structure/symop';
 import type {
-  Lattice, Mat3, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
+  Lattice, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
 } from '../structure/types';
 import { isNull, numericValue } from './numbers';
 import { column, rowRange, scalar, spanRange, type CifBlock, type CifValue } from './parser';
@@ -33,6 +33,11 @@ const SPACE_GROUP_KEYS = [
   '_space_group_name_h-m_alt', '_symmetry_space_group_name_h-m', '_space_group_name_hall', '_symmetry_space_group_name_hall',
 ];
 const SPACE_GROUP_NUMBER_KEYS = ['_space_group_it_number', '_symmetry_int_tables_number'];
+
+/** The first of these tags with a value ('?' and '.' are none). */
+function first(block: CifBlock, keys: readonly string[]): CifValue | undefined {
+  return keys.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+}
 
 export interface BlockResult {
   structure: Structure | null;
@@ -74,8 +79,7 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
   }
 
   // Symmetry operators: those listed, else those of the space group the block names.
-  const spaceGroupValue = SPACE_GROUP_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
-  const spaceGroup = spaceGroupValue?.text.trim();
+  const spaceGroup = first(block, SPACE_GROUP_KEYS)?.text.trim();
   let ops = lattice ? readSymops(block, report) : [identityOp()];
   if (lattice && ops.length === 1 && ops[0].text === 'x,y,z' && !isP1(block, spaceGroup)
     && ![...SYMOP_KEYS, MAGNETIC_OPS_KEY].some((k) => block.index.has(k))) {
@@ -273,22 +277,14 @@ function spatialPart(text: string): string {
 
 /** Every centring applied after every operation, translations taken modulo 1, each once. */
 function withCentrings(ops: readonly SymOp[], centrings: readonly SymOp[]): SymOp[] {
-  const out: SymOp[] = [];
-  const seen = new Set<string>();
+  const out = new Map<string, SymOp>();
   for (const c of centrings) {
     for (const o of ops) {
-      const rot = c.rot.map((row) => [0, 1, 2].map((j) => row[0] * o.rot[0][j] + row[1] * o.rot[1][j] + row[2] * o.rot[2][j])) as Mat3;
-      const trans = c.rot.map((row, i) => {
-        const t = row[0] * o.trans[0] + row[1] * o.trans[1] + row[2] * o.trans[2] + c.trans[i];
-        return t - Math.floor(t + 1e-9);
-      }) as Vec3;
-      const text = formatSymop(rot, trans);
-      if (seen.has(text)) continue;
-      seen.add(text);
-      out.push({ rot, trans, text });
+      const op = composeSymops(c, o);
+      if (!out.has(op.text)) out.set(op.text, op);
     }
   }
-  return out;
+  return [...out.values()];
 }
 
 function readSymops(block: CifBlock, report: Reporter): SymOp[] {
@@ -303,9 +299,6 @@ function readSymops(block: CifBlock, report: Reporter): SymOp[] {
   const ops = parseOps(SYMOP_KEYS.map((k) => column(block, k)).find((c) => c !== undefined) ?? [], report);
   return ops.length > 0 ? ops : [identityOp()];
 }
-
-const first = (block: CifBlock, keys: readonly string[]): CifValue | undefined =>
-  keys.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
 
 /**
  * The operators of the space group a block names without listing them (pymatgen and VESTA do the
@@ -342,7 +335,7 @@ function opsOfNamedGroup(block: CifBlock, lattice: Lattice, report: Reporter): S
 
 function isP1(block: CifBlock, name: string | undefined): boolean {
   if (name !== undefined) return name.replace(/[\s_]/g, '').toLowerCase() === 'p1';
-  const num = SPACE_GROUP_NUMBER_KEYS.map((k) => scalar(block, k)).find((v) => v && !isNull(v));
+  const num = first(block, SPACE_GROUP_NUMBER_KEYS);
   return !num || numericValue(num)?.value === 1;
 }
 

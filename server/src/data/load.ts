@@ -3,11 +3,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ImportResult } from './record';
 import { findFeffFolders, importFeffFolder, importFeffTree, NO_FEFF_RUNS } from './importers/feff';
-import { isFolder, walkFolders } from './importers/common';
 import { importJsonl } from './importers/jsonl';
 import { importPymatgenJson } from './importers/pymatgen';
 import { importXanesnetFolder } from './importers/xanesnet';
-import { errorMessage } from './importers/common';
+import { errorMessage, isFolder, walkFolders } from './importers/common';
 
 /** 'collection': a folder of .json / .jsonl files (how a Materials Project XAS download arrives). */
 export type SourceKind = 'jsonl' | 'pymatgen' | 'feff' | 'xanesnet' | 'collection';

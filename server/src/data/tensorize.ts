@@ -3,7 +3,7 @@
 // The expensive part (periodic neighbour search) is done once and cached; node/edge features are
 // rebuilt from (Z, distance) by graphFromNeighbourList, which is cheap and keeps the cache small.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { graphFromNeighbourList, buildAbsorberGraph, type ListedNeighbour } from '../graph/build';
 import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions } from '../graph/types';
@@ -14,7 +14,7 @@ import { DomainRegistry, type DomainSpec } from './domains';
 import type { ImportIssue, SpectrumRecord } from './record';
 import { resampleOntoGrid } from './resample';
 import { loadDatasets, type DataSourceSpec } from './load';
-import { errorMessage } from './importers/common';
+import { errorMessage, isFolder, walkFolders } from './importers/common';
 
 export interface TensorizeOptions {
   graph?: GraphOptions;
@@ -314,19 +314,23 @@ export function loadCache(file: string): { set: TensorizedSet; report: Tensorize
 }
 
 /**
- * Size and mtime of a source, and for a folder of every file below it: a folder's own mtime
- * changes only when an entry is added or removed, not when an xmu.dat inside is rewritten.
+ * Size and mtime of a source, and for a folder of every file below it (as deep as the importers
+ * read): a folder's own mtime changes only when an entry is added or removed, not when an
+ * xmu.dat inside is rewritten.
  */
 function hashSource(h: ReturnType<typeof createHash>, abs: string): void {
-  const st = existsSync(abs) ? statSync(abs) : undefined;
-  if (!st?.isDirectory()) {
-    h.update(`${abs}|${st?.size ?? -1}|${st?.mtimeMs ?? -1}|`);
+  const stamp = (p: string): void => {
+    const st = existsSync(p) ? statSync(p) : undefined;
+    h.update(`${p}|${st?.size ?? -1}|${st?.mtimeMs ?? -1}|`);
+  };
+  if (!isFolder(abs)) {
+    stamp(abs);
     return;
   }
-  h.update(`${abs}/|`);
-  for (const e of readdirSync(abs).sort()) {
-    if (!e.startsWith('.')) hashSource(h, join(abs, e));
-  }
+  walkFolders(abs, (d, entries) => {
+    h.update(`${d}/|`);
+    for (const e of entries) if (!e.startsWith('.') && !isFolder(join(d, e))) stamp(join(d, e));
+  });
 }
 
 /** Cache key: source files (path, size, mtime; every file of a folder) + options + cache version. */

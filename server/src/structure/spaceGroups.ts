@@ -26,8 +26,8 @@
  * OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
  * SOFTWARE.
  */
-import { parseSymop, type SymOp } from './symop';
-import type { Lattice } from './types';
+import { formatSymop, type SymOp } from './symop';
+import type { Lattice, Mat3, Vec3 } from './types';
 
 interface TableEntry {
   number: number;
@@ -125,27 +125,16 @@ function symbolIndex(): Map<string, number[]> {
   return index;
 }
 
-function fraction(t: number): string {
-  const x = ((t % 1) + 1) % 1;
-  for (const d of [2, 3, 4, 6, 8, 12]) {
-    const n = Math.round(x * d);
-    if (Math.abs(n / d - x) < 1e-6) return n === 0 ? '' : `+${n}/${d}`;
-  }
-  return `+${x}`;
-}
-
+/**
+ * The table's translations are the doubles nearest k/2, k/3, k/4 and k/6, the same numbers
+ * parsing '2/3' gives, so these operators equal the ones parsed from their text.
+ */
 function opsOf(e: TableEntry): SymOp[] {
-  const axes = ['x', 'y', 'z'];
-  const ops: SymOp[] = [];
-  e.rotations.forEach((rot, k) => {
-    const text = rot.map((row, i) => {
-      const terms = row.map((c, j) => (c === 0 ? '' : `${c > 0 ? '+' : '-'}${Math.abs(c) === 1 ? '' : Math.abs(c)}${axes[j]}`)).join('');
-      return `${terms.replace(/^\+/, '')}${fraction(e.translations[k][i])}`;
-    }).join(',');
-    const r = parseSymop(text);
-    if (r.op) ops.push(r.op);
+  return e.rotations.map((r, k) => {
+    const rot = r.map((row) => [row[0], row[1], row[2]]) as Mat3;
+    const trans = [e.translations[k][0], e.translations[k][1], e.translations[k][2]] as Vec3;
+    return { rot, trans, text: formatSymop(rot, trans) };
   });
-  return ops;
 }
 
 function settingOf(i: number): SpaceGroupSetting {

@@ -127,3 +127,13 @@ export function applySymop(op: SymOp, f: Vec3): Vec3 {
     r[2][0] * f[0] + r[2][1] * f[1] + r[2][2] * f[2] + op.trans[2],
   ];
 }
+
+/** outer ∘ inner (inner applied first), translations reduced to [0, 1). */
+export function composeSymops(outer: SymOp, inner: SymOp): SymOp {
+  const rot = outer.rot.map((row) => [0, 1, 2].map((j) => row[0] * inner.rot[0][j] + row[1] * inner.rot[1][j] + row[2] * inner.rot[2][j])) as Mat3;
+  const trans = outer.rot.map((row, i) => {
+    const t = row[0] * inner.trans[0] + row[1] * inner.trans[1] + row[2] * inner.trans[2] + outer.trans[i];
+    return t - Math.floor(t + 1e-9);
+  }) as Vec3;
+  return { rot, trans, text: formatSymop(rot, trans) };
+}
