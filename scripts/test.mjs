@@ -49,7 +49,11 @@ function ensureOfflineVsCode() {
     console.log('\n(no offline VS Code and no installer found: the e2e suite will try @vscode/test-electron)');
     return;
   }
-  step('install offline VS Code (code-server + Node 24, once)', 'bash', [installer, cache]);
+  // Under `npm test` the environment carries npm_config_* of this npm on Node 20, among them
+  // npm_config_user_agent, from which code-server's postinstall reads the Node version: the
+  // installer's own npm (on Node 24) would pass it on and the install would refuse Node 20.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  step('install offline VS Code (code-server + Node 24, once)', 'bash', [installer, cache], { env });
 }
 
 if (!flag('--no-typecheck')) step('typecheck', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', '.']);
