@@ -131,3 +131,23 @@ test('xyz molecules: no lattice, null fractional coordinates', () => {
   assert.equal(b.atoms[0].frac, null);
   assert.equal(b.atoms[2].line, 5);
 });
+
+test('normalize on an Athena project (gzip): --group picks a group; without it the μ(E) groups are listed', () => {
+  const prj = path.join(ROOT, 'test/fixtures/spectra/athena-fe.prj');
+  const listed = cli('normalize', prj);
+  assert.equal(listed.code, 2);
+  assert.match(listed.stderr, /athena-fe\.prj holds 3 μ\(E\) groups/);
+  assert.match(listed.stderr, /"Fe foil chi\(k\)" {2}χ\(k\) data, not μ\(E\)/);
+  assert.match(listed.stderr, /choose one with --group LABEL\|INDEX/);
+  const r = cli('normalize', prj, '--group', "Fe2O3 'hematite' (shifted)", '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = json<{ format: string; group: { label: string; index: number; eshift: number }; e0: number; edgeStep: number; notes: string[] }>(r.stdout);
+  assert.equal(out.format, 'athena');
+  assert.deepEqual([out.group.index, out.group.eshift], [2, -1.5]);
+  assert.ok(out.notes.some((n) => /bkg_eshift\) of -1\.5 eV applied/.test(n)), out.notes.join('; '));
+  // The same data as the XDI fixture, stored 1.5 eV high with that shift: the same normalisation.
+  const xdi = json<{ e0: number; edgeStep: number }>(cli('normalize', path.join(ROOT, 'test/fixtures/spectra/synthetic-fe.xdi'), '--json').stdout);
+  assert.ok(Math.abs(out.e0 - xdi.e0) < 1e-9, `E0 ${out.e0} vs ${xdi.e0}`);
+  assert.ok(Math.abs(out.edgeStep - xdi.edgeStep) < 1e-9, `step ${out.edgeStep} vs ${xdi.edgeStep}`);
+  assert.equal(cli('normalize', prj, '--group', '1').code, 0);
+});

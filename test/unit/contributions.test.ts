@@ -99,7 +99,7 @@ test('menus name contributed commands; revealInPanel is hidden from the palette;
   const re = /resourceExtname =~ \/(.*)\/(i?)$/.exec(explorer.when);
   assert.ok(re, explorer.when);
   const when = new RegExp(re[1], re[2]);
-  for (const ext of ['.xdi', '.dat', '.xmu', '.csv', '.txt', '.XDI']) assert.ok(when.test(ext), ext);
+  for (const ext of ['.xdi', '.dat', '.xmu', '.csv', '.txt', '.prj', '.XDI']) assert.ok(when.test(ext), ext);
   for (const ext of ['.cif', '.xyz', '.json', '.xdi.bak']) assert.ok(!when.test(ext), ext);
 });
 

@@ -50,7 +50,17 @@ test('fluorescence If/I0 and clear errors for bad choices', () => {
   assert.ok(Math.abs(spectrumFromTable(t, c).mu[3] - 2) < 1e-12);
   assert.throws(() => spectrumFromTable(t, { energy: 0, mode: 'mu', mu: 7 }), /column 8 does not exist/);
   assert.throws(() => parseColumns('# only\n# comments\n'), /no data rows/);
-  assert.throws(() => loadSpectrumText('x', 'a.prj'), /Athena project/);
+});
+
+test('Athena projects load through the same entry point, by name or by header', () => {
+  const prj = read('athena-0.8.prj');
+  const byName = loadSpectrumText(prj, 'a.prj', undefined, { group: 1 });
+  assert.equal(byName.format, 'athena');
+  assert.equal(byName.athena?.label, 'Fe foil (0.8)');
+  assert.deepEqual(byName.table.names, ['energy', 'mu', 'i0']);
+  assert.deepEqual(byName.spectrum, loadSpectrumText(read('synthetic-fe.xmu'), 'a.xmu').spectrum);
+  assert.equal(loadSpectrumText(prj, 'exported.txt', undefined, { group: 'Fe_ref' }).spectrum.energies.length, 10);
+  assert.throws(() => loadSpectrumText('x', 'a.prj'), /a\.prj is not an Athena project file/);
 });
 
 test('CSV export on the union grid, empty cells outside a spectrum, quoted names', () => {

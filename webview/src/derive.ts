@@ -211,11 +211,14 @@ export function derive(state: PanelState): Derived {
     const measured: Spectrum = n ? { energies: n.energies, mu: n.norm } : experimental.loaded.spectrum;
     // A Δμ curve is a difference, not a spectrum: nothing to compare with a measurement.
     for (const s of series) if (s.kind !== 'delta') s.similarity = compareSpectra({ energies: s.energies, mu: s.y }, measured, ex.shift);
+    // An Athena project's curve is named by its group; the file goes into the detail.
+    const group = experimental.loaded.athena;
+    const numbers = n ? `E0 ${n.e0.toFixed(2)} eV · step ${n.edgeStep.toPrecision(4)} · shift ${ex.shift.toFixed(2)} eV` : 'raw μ';
     series.push({
       id: 'experimental',
       kind: 'experimental',
-      label: `measured: ${ex.fileName}`,
-      detail: n ? `E0 ${n.e0.toFixed(2)} eV · step ${n.edgeStep.toPrecision(4)} · shift ${ex.shift.toFixed(2)} eV` : 'raw μ',
+      label: `measured: ${group ? group.label : ex.fileName}`,
+      detail: group ? `${ex.fileName}, Athena group "${group.label}" · ${numbers}` : numbers,
       color: -1,
       visible: ex.visible,
       energies: measured.energies.map((e) => e + ex.shift),

@@ -1,23 +1,33 @@
 // Reading a measured spectrum from disk for the panel: size and type checks with messages a
-// scientist can act on.
-import { EXPERIMENTAL_EXTENSIONS } from '../../../server/src/spectrum/load';
+// scientist can act on, gzip undone (Athena projects), and an Athena project narrowed to the one
+// group the panel shows, so the webview reads it with the loader it uses for every file.
+import { type AthenaGroup, type AthenaProject, parseAthenaProject } from '../../../server/src/spectrum/athena';
+import { spectrumTextFromBytes } from '../../../server/src/spectrum/bytes';
+import { isAthenaFile } from '../../../server/src/spectrum/load';
 
 export const MAX_EXPERIMENTAL_BYTES = 20 * 1024 * 1024;
 
 export type DecodeResult = { ok: true; text: string } | { ok: false; message: string };
 
 export function decodeExperimental(fileName: string, bytes: Uint8Array): DecodeResult {
-  if (/\.prj$/i.test(fileName)) {
-    return { ok: false, message: `${fileName}: Athena project files are not supported; export the group from Athena as .xdi or .xmu.` };
-  }
-  if (bytes.length === 0) return { ok: false, message: `${fileName} is empty.` };
   if (bytes.length > MAX_EXPERIMENTAL_BYTES) {
     return { ok: false, message: `${fileName} is ${(bytes.length / 1048576).toFixed(1)} MB; spectra over 20 MB are not loaded.` };
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return { ok: false, message: `${fileName} is gzip-compressed: decompress it first.` };
-  const head = bytes.subarray(0, Math.min(bytes.length, 4096));
-  if (head.includes(0)) return { ok: false, message: `${fileName} is a binary file, not a text spectrum (${EXPERIMENTAL_EXTENSIONS.map((e) => '.' + e).join(' ')}).` };
-  return { ok: true, text: new TextDecoder('utf-8').decode(bytes) };
+  try {
+    return { ok: true, text: spectrumTextFromBytes(bytes, fileName) };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The project behind a measured file's text, or undefined when it is not an Athena project. */
+export function athenaProjectOf(fileName: string, text: string): AthenaProject | undefined {
+  return isAthenaFile(text, fileName) ? parseAthenaProject(text, fileName) : undefined;
+}
+
+/** The groups offered for overlay: μ(E) and readable. */
+export function overlayableGroups(project: AthenaProject): AthenaGroup[] {
+  return project.groups.filter((g) => g.isMu && !g.problem);
 }
 
 export const SAVE_FILTERS: Record<'csv' | 'xdi' | 'png', Record<string, string[]>> = {

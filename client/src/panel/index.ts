@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
+import { type AthenaGroup, type AthenaProject, athenaGroupText, selectAthenaGroup } from '../../../server/src/spectrum/athena';
 import { EXPERIMENTAL_EXTENSIONS } from '../../../server/src/spectrum/load';
-import { type ExportFormat, type HostToWebview, type ShownSeries, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
+import { type ExportFormat, type HostToWebview, LIMITS, type ShownSeries, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
 import { type SpectrumKey, toPanelOverlay, toPanelSpectrum, spectrumId } from './convert';
-import { decodeExperimental, exportBytes, SAVE_FILTERS } from './files';
+import { athenaProjectOf, decodeExperimental, exportBytes, overlayableGroups, SAVE_FILTERS } from './files';
 import { renderPanelHtml } from './html';
 
 export const SPECTRUM_VIEW_TYPE = 'xanesLens.spectrum';
@@ -160,7 +161,8 @@ class SpectrumPanel {
     }
   }
 
-  async loadExperimental(uri?: vscode.Uri): Promise<void> {
+  /** `group` names an Athena project's group (label or record number) instead of asking. */
+  async loadExperimental(uri?: vscode.Uri, group?: string | number): Promise<void> {
     let target = uri;
     if (!target) {
       const picked = await vscode.window.showOpenDialog({
@@ -181,7 +183,17 @@ class SpectrumPanel {
     }
     const decoded = decodeExperimental(name, bytes);
     if (!decoded.ok) throw new Error(decoded.message);
-    this.post({ type: 'experimental', fileName: name, text: decoded.text });
+    let text = decoded.text;
+    const project = athenaProjectOf(name, text);
+    if (project) {
+      const chosen = group !== undefined ? selectAthenaGroup(project, name, group) : await pickAthenaGroup(name, project);
+      if (!chosen) return;
+      // The panel gets the one group, already decompressed, and reads it with its usual loader.
+      text = athenaGroupText(chosen, name);
+    }
+    // Decompressed text can outgrow what the panel accepts, which would drop the message unseen.
+    if (text.length > LIMITS.text) throw new Error(`${name} holds ${(text.length / 1e6).toFixed(0)} million characters of text; spectra over ${LIMITS.text / 1e6} million are not loaded.`);
+    this.post({ type: 'experimental', fileName: name, text });
   }
 
   requestExport(format: ExportFormat, target?: vscode.Uri): void {
@@ -210,6 +222,34 @@ class SpectrumPanel {
   }
 }
 
+/** Asks which μ(E) group of a project to overlay; one group (or none, explained) needs no question. */
+async function pickAthenaGroup(fileName: string, project: AthenaProject): Promise<AthenaGroup | undefined> {
+  const offered = overlayableGroups(project);
+  if (offered.length <= 1) return selectAthenaGroup(project, fileName);
+  const others = project.groups.length - offered.length;
+  const pick = await vscode.window.showQuickPick(
+    offered.map((g) => ({
+      label: g.label,
+      description: `record ${g.index} · ${g.datatype} · ${g.x.length} points`,
+      detail: [g.e0 !== undefined ? `E0 ${g.e0.toFixed(2)} eV` : '', g.eshift !== 0 ? `energy shift ${g.eshift > 0 ? '+' : ''}${g.eshift} eV applied` : ''].filter((t) => t !== '').join(' · ') || undefined,
+      group: g,
+    })),
+    {
+      title: `${fileName}: Athena group to overlay`,
+      placeHolder: `${offered.length} μ(E) groups${others > 0 ? ` (${others} other group${others > 1 ? 's' : ''}: not μ(E) or unreadable)` : ''}`,
+      matchOnDescription: true,
+    },
+  );
+  return pick?.group;
+}
+
+/** `{ group: 'Fe foil' | 3 }` from a command's second argument (the Explorer passes a Uri list there). */
+function groupOption(v: unknown): string | number | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const g = (v as { group?: unknown }).group;
+  return typeof g === 'string' || typeof g === 'number' ? g : undefined;
+}
+
 function isFormat(v: unknown): v is ExportFormat {
   return v === 'csv' || v === 'xdi' || v === 'png';
 }
@@ -222,10 +262,10 @@ export function registerSpectrumPanel(context: vscode.ExtensionContext): Spectru
       deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel) => panel.attach(webviewPanel),
     }),
     vscode.commands.registerCommand('xanes.showSpectrumPanel', () => panel.ensure(true)),
-    vscode.commands.registerCommand('xanes.loadExperimental', async (uri?: unknown) => {
+    vscode.commands.registerCommand('xanes.loadExperimental', async (uri?: unknown, options?: unknown) => {
       try {
         panel.ensure(true);
-        await panel.loadExperimental(uri instanceof vscode.Uri ? uri : undefined);
+        await panel.loadExperimental(uri instanceof vscode.Uri ? uri : undefined, groupOption(options));
       } catch (e) {
         void vscode.window.showErrorMessage(`XANES: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -1,18 +1,19 @@
-// `xanes-lens normalize FILE [--json] [--e0 E] [--pre a,b] [--norm a,b] [--nnorm N]
-//  [--columns E,MU | --columns E,I0,IT --mode transmission|fluorescence]`
+// `xanes-lens normalize FILE [--group LABEL|INDEX] [--json] [--e0 E] [--pre a,b] [--norm a,b]
+//  [--nnorm N] [--columns E,MU | --columns E,I0,IT --mode transmission|fluorescence]`
 // The panel's normalisation, headless, for batch work on measured spectra.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, CliIo } from './io';
+import { AthenaGroupChoiceError } from '../spectrum/athena';
+import { spectrumTextFromBytes } from '../spectrum/bytes';
 import type { ColumnChoice, ColumnTable, MuMode } from '../spectrum/columns';
-import { loadSpectrumText } from '../spectrum/load';
+import { type LoadedSpectrum, type LoadOptions, loadSpectrumText, measuredTable } from '../spectrum/load';
 import { type FitRegion, normalizeSpectrum, type NormalizeOptions } from '../spectrum/normalize';
-import { parseColumns } from '../spectrum/columns';
-import { isXdi, parseXdi, xdiToTable } from '../spectrum/xdi';
 
-const USAGE = `usage: xanes-lens normalize FILE [--json] [--e0 E] [--pre a,b] [--norm a,b] [--nnorm 0|1|2]
+const USAGE = `usage: xanes-lens normalize FILE [--group LABEL|INDEX] [--json] [--e0 E] [--pre a,b] [--norm a,b] [--nnorm 0|1|2]
                             [--columns E,MU] [--columns E,I0,IT --mode transmission|fluorescence]
-  FILE      XDI (.xdi) or column text (.dat .xmu .txt .csv)
+  FILE      XDI (.xdi), column text (.dat .xmu .txt .csv) or Athena project (.prj, gzip or plain)
+  --group   Athena project group by label or record number (1-based); needed when several hold μ(E)
   --pre     pre-edge fit range relative to E0 (eV), e.g. -150,-30
   --norm    post-edge fit range relative to E0 (eV), e.g. 50,400
   --columns column numbers (1-based) or names`;
@@ -23,6 +24,7 @@ interface Parsed {
   options: NormalizeOptions;
   columns?: string[];
   mode?: MuMode;
+  group?: string;
 }
 
 function pair(flag: string, value: string | undefined): [number, number] {
@@ -49,7 +51,11 @@ function parseArgs(args: string[]): Parsed {
     else if (a === '--pre') out.options.pre = pair(a, next());
     else if (a === '--norm') out.options.norm = pair(a, next());
     else if (a === '--nnorm') out.options.nnorm = number(a, next());
-    else if (a === '--columns') out.columns = (next() ?? '').split(',').map((s) => s.trim());
+    else if (a === '--group') {
+      const g = next();
+      if (g === undefined || g.trim() === '') throw new Error('--group needs a label or record number');
+      out.group = g;
+    } else if (a === '--columns') out.columns = (next() ?? '').split(',').map((s) => s.trim());
     else if (a === '--mode') {
       const m = next();
       if (m !== 'mu' && m !== 'transmission' && m !== 'fluorescence') throw new Error(`--mode must be mu, transmission or fluorescence`);
@@ -73,8 +79,7 @@ function columnIndex(table: ColumnTable, spec: string): number {
   return i;
 }
 
-function choiceFrom(text: string, columns: string[], mode: MuMode | undefined): ColumnChoice {
-  const table = isXdi(text) ? xdiToTable(parseXdi(text)) : parseColumns(text);
+function choiceFrom(table: ColumnTable, columns: string[], mode: MuMode | undefined): ColumnChoice {
   const m = mode ?? (columns.length === 3 ? 'transmission' : 'mu');
   if (m === 'mu') {
     if (columns.length !== 2) throw new Error('--columns needs E,MU');
@@ -92,11 +97,24 @@ function describe(name: string, r: FitRegion, e0: number): string {
     `(${fmt(e0 + r.range[0])}–${fmt(e0 + r.range[1])} eV), ${r.points} points`;
 }
 
+function load(p: Parsed): LoadedSpectrum {
+  const name = path.basename(p.file);
+  const text = spectrumTextFromBytes(readFileSync(p.file), name);
+  const options: LoadOptions = p.group !== undefined ? { group: p.group } : {};
+  try {
+    const choice = p.columns ? choiceFrom(measuredTable(text, name, options), p.columns, p.mode) : undefined;
+    const loaded = loadSpectrumText(text, name, choice, options);
+    if (p.group !== undefined && !loaded.athena) throw new Error(`--group picks a group of an Athena project; ${name} is read as ${loaded.format}`);
+    return loaded;
+  } catch (e) {
+    if (e instanceof AthenaGroupChoiceError) throw new Error(`${e.message}\nchoose one with --group LABEL|INDEX`);
+    throw e;
+  }
+}
+
 function execute(args: string[], io: CliIo): number {
   const p = parseArgs(args);
-  const text = readFileSync(p.file, 'utf8');
-  const choice = p.columns ? choiceFrom(text, p.columns, p.mode) : undefined;
-  const loaded = loadSpectrumText(text, path.basename(p.file), choice);
+  const loaded = load(p);
   const r = normalizeSpectrum(loaded.spectrum.energies, loaded.spectrum.mu, p.options);
   const c = loaded.choice;
   const used = [c.energy, c.mu, c.i0, c.signal].filter((i): i is number => i !== undefined).map((i) => loaded.table.names[i]);
@@ -106,6 +124,7 @@ function execute(args: string[], io: CliIo): number {
     io.stdout(JSON.stringify({
       file: p.file,
       format: loaded.format,
+      ...(loaded.athena ? { group: loaded.athena } : {}),
       mode: c.mode,
       columns: used,
       e0: r.e0,
@@ -122,7 +141,7 @@ function execute(args: string[], io: CliIo): number {
     return 0;
   }
   const lines = [
-    `file: ${p.file} (${loaded.format}, ${c.mode} from ${used.join(', ')})`,
+    `file: ${p.file} (${loaded.athena ? `Athena group ${loaded.athena.index} "${loaded.athena.label}"` : loaded.format}, ${c.mode} from ${used.join(', ')})`,
     `E0: ${fmt(r.e0)} eV (${r.e0Source === 'given' ? 'given' : 'maximum of the first derivative'})`,
     `edge step: ${r.edgeStep.toPrecision(5)}`,
     describe('pre-edge', r.pre, r.e0),

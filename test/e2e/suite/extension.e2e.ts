@@ -383,6 +383,20 @@ describe('XANES Lens in VS Code', () => {
       assert.doesNotMatch(hoverText(hovers ?? []), /XANES attention/);
       assert.ok(editor.document === tenorite);
     });
+
+    it('overlays one group of a gzip-compressed Athena project, named by its label', async () => {
+      const prj = vscode.Uri.file(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test/fixtures/spectra/athena-fe.prj'));
+      await vscode.commands.executeCommand('xanes.loadExperimental', prj, { group: 'Fe foil' });
+      const shown = await poll('the Athena group in the panel', () => api().panelSeries(), (list) => list.some((x) => x.kind === 'experimental'));
+      const measured = shown.filter((x) => x.kind === 'experimental');
+      assert.equal(measured.length, 1);
+      assert.equal(measured[0].label, 'measured: Fe foil');
+      const lines = readFileSync(path.join(path.dirname(prj.fsPath), 'athena-fe-plain.prj'), 'utf8').split('\n');
+      const x = lines[lines.findIndex((l) => l.includes("'fefoi'")) + 2];
+      assert.match(x, /^@x = \(/);
+      assert.equal(measured[0].points, x.split(',').length, 'every energy of the group');
+      await vscode.window.showTextDocument(tenorite, vscode.ViewColumn.One);
+    });
   });
 
   describe('XANES: Train Model… on a tiny config: cancel, resume, predict with the new model', () => {
