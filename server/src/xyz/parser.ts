@@ -1,15 +1,19 @@
 // Plain and extended XYZ: one StructureBlock per frame. Atom ranges are whole lines.
 import { checkStructure, degenerateCell } from '../structure/checks';
 import { MAX_COORDINATE } from '../structure/limits';
-import { cartToFrac, fracToCart, latticeFromMatrix } from '../structure/lattice';
+import { cartToFrac, fracToCart, latticeFromMatrix, latticeFromParameters } from '../structure/lattice';
 import { wrap01 } from '../structure/linalg';
 import { elementFromSpecies } from '../structure/species';
 import type {
   Lattice, ParseOptions, Site, SourceSite, Structure, StructureBlock, StructureDiagnostic, TextRange, Vec3,
 } from '../structure/types';
-import { parseCommentFields, parseProperties, type Columns } from './comment';
+import { completeCell } from './cell';
+import {
+  isNonFiniteWord, parseBoolArray, parseCommentFields, parseIpiHeader, parseProperties, parseReal, parseRealArray,
+  type Columns, type CommentField, type IpiHeader,
+} from './comment';
 
-const DEFAULT_COLUMNS: Columns = { species: 0, pos: 1, width: 4 };
+const DEFAULT_COLUMNS: Columns = { species: 0, symbols: false, pos: 1, width: 4 };
 
 export interface XyzParseResult {
   blocks: StructureBlock[];
@@ -29,54 +33,107 @@ function splitLines(text: string): string[] {
 
 const isBlank = (s: string): boolean => s.trim().length === 0;
 const isCountLine = (s: string): boolean => /^\s*\d+\s*$/.test(s);
+/** ADF/AMS (and ASE's vec_cell) write the periodic cell vectors as pseudo-atoms VEC1..VEC3 after the atoms. */
+const VEC_LINE = /^\s*VEC([123])\s/i;
+/** LAMMPS `dump xyz` titles every frame so, and writes atom types where the element belongs. */
+const LAMMPS_TITLE = /^\s*Atoms\.\s+Timestep:/;
+/**
+ * Placeholders that are no atom: ASE's and Gaussian's dummy X, Open Babel's Xx, Gaussian's ghost
+ * Bq, the Tripos dummy Du; CP2K writes Wannier centres as X. Read as labels, Bq would be boron
+ * and Du deuterium.
+ */
+const DUMMY = /^(?:x|xx|bq|du)\d*$/i;
+
+type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
 
 export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
   const maxAtoms = options?.maxAtoms ?? 200000;
   const lines = splitLines(text);
   const blocks: StructureBlock[] = [];
   const diagnostics: StructureDiagnostic[] = [];
-  const report = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string): void => {
+  const report: Reporter = (range, severity, code, message) => {
     diagnostics.push({ range, severity, code, message });
   };
+  // Codes said once per document: a trajectory would otherwise repeat them on every frame.
+  const once = new Set<string>();
   let i = 0;
   while (i < lines.length) {
     if (isBlank(lines[i])) { i++; continue; }
     const countLine = i;
     const header = lineRange(countLine, 0, lines[countLine].length);
     if (!isCountLine(lines[countLine])) {
-      report(header, 'error', 'xyz.count', `Expected the number of atoms of frame ${blocks.length + 1} on this line, found '${abbreviate(lines[countLine].trim())}'`);
+      report(header, 'error', 'xyz.count', countLineMessage(lines, countLine, blocks.length + 1));
       i++;
       while (i < lines.length && !isCountLine(lines[i])) i++;
       continue;
     }
     const count = Number(lines[countLine].trim());
+    const frameNo = blocks.length + 1;
     const commentLine = countLine + 1;
     const comment = commentLine < lines.length ? lines[commentLine] : '';
     i = commentLine + 1;
-    // Atom lines: the declared count, plus any further lines that are clearly atoms.
     const atomLines: number[] = [];
-    while (i < lines.length && atomLines.length < count && !isBlank(lines[i]) && !isCountLine(lines[i])) atomLines.push(i++);
+    const vecLines: number[] = [];
+    const take = (ln: number): void => {
+      if (VEC_LINE.test(lines[ln])) vecLines.push(ln);
+      else atomLines.push(ln);
+    };
+    while (i < lines.length && atomLines.length < count && !isCountLine(lines[i])) {
+      if (isBlank(lines[i])) {
+        // A blank line inside the atoms: read on when atoms follow (not when the next frame does).
+        let k = i;
+        while (k < lines.length && isBlank(lines[k])) k++;
+        if (k >= lines.length || isCountLine(lines[k])) break;
+        report(lineRange(i, 0, lines[i].length), 'warning', 'xyz.blankLine',
+          `Blank line inside the atoms of frame ${frameNo}: the atoms after it are read too, but most XYZ readers stop or fail here`);
+        i = k;
+        continue;
+      }
+      take(i++);
+    }
     if (atomLines.length < count) {
-      report(header, 'error', 'xyz.count', `Frame ${blocks.length + 1} declares ${count} atoms but has ${atomLines.length} atom lines`);
+      report(header, 'error', 'xyz.count', `Frame ${frameNo} declares ${count} atoms but has ${atomLines.length} atom lines${missingCommentHint(lines, commentLine, count, atomLines.length)}`);
     } else {
+      while (i < lines.length && vecLines.length < 3 && VEC_LINE.test(lines[i])) vecLines.push(i++);
       const extraStart = atomLines.length;
-      while (i < lines.length && !isBlank(lines[i]) && !isCountLine(lines[i])) atomLines.push(i++);
+      // Any further lines that are clearly atoms.
+      while (i < lines.length && !isBlank(lines[i]) && !isCountLine(lines[i])) take(i++);
       if (atomLines.length > extraStart) {
-        report(header, 'error', 'xyz.count', `Frame ${blocks.length + 1} declares ${count} atoms but has ${atomLines.length} atom lines; all are read`);
+        report(header, 'error', 'xyz.count', `Frame ${frameNo} declares ${count} atoms but has ${atomLines.length} atom lines; all are read`);
       }
     }
-    const name = `frame ${blocks.length + 1}`;
-    const lastLine = atomLines.length > 0 ? atomLines[atomLines.length - 1] : Math.min(commentLine, lines.length - 1);
+    const name = `frame ${frameNo}`;
+    const lastUsed = Math.max(atomLines[atomLines.length - 1] ?? -1, vecLines[vecLines.length - 1] ?? -1);
+    const lastLine = lastUsed >= 0 ? lastUsed : Math.min(commentLine, lines.length - 1);
     const range: TextRange = { start: header.start, end: { line: lastLine, character: lines[lastLine].length } };
     if (atomLines.length > maxAtoms) {
       report(header, 'error', 'structure.tooLarge', `${atomLines.length} atoms exceed the limit of ${maxAtoms}`);
       blocks.push({ name, range, headerRange: header, structure: null });
       continue;
     }
-    let structure: Structure | null = frameStructure(name, lines, commentLine < lines.length ? commentLine : -1, comment, atomLines, report);
-    const degenerate = structure.lattice ? degenerateCell(structure.lattice, structure.sites.length) : undefined;
+    const commentRange = commentLine < lines.length ? lineRange(commentLine, 0, lines[commentLine].length) : header;
+    const frame = frameStructure(name, lines, commentLine < lines.length ? commentLine : -1, comment, atomLines, vecLines, report, once);
+    let structure: Structure | null = frame.refused ? null : frame.structure;
+    const lammps = LAMMPS_TITLE.test(comment);
+    if (!once.has('xyz.typeIds') && frame.numericSpecies.length > 0 && (lammps || frame.symbolColumn)) {
+      once.add('xyz.typeIds');
+      const shown = frame.numericSpecies.slice(0, 3).map(([t, el]) => `${t} as ${el}`).join(', ');
+      report(commentRange, 'warning', 'xyz.typeIds', lammps
+        ? `LAMMPS writes atom types here, not atomic numbers: types were read as elements (${shown}). Write element names with dump_modify ... element`
+        : `The species column holds numbers, read as atomic numbers (${shown}); extended XYZ species are element symbols, and numbers here are usually type ids (OVITO, LAMMPS). Name the types by element`);
+    }
+    const degenerate = structure?.lattice ? degenerateCell(structure.lattice, structure.sites.length) : undefined;
     if (degenerate) {
-      report(commentLine < lines.length ? lineRange(commentLine, 0, lines[commentLine].length) : header, 'error', 'cell.degenerate', degenerate);
+      report(commentRange, 'error', 'cell.degenerate', degenerate);
+      structure = null;
+    }
+    const same = structure ? coincident(structure) : null;
+    if (same && structure) {
+      // Checked before the contact search, which pairs every atom with every other here.
+      const first = structure.sites[0].range.start.line;
+      const last = structure.sites[structure.sites.length - 1].range.end;
+      report({ start: { line: first, character: 0 }, end: last }, 'error', 'xyz.noCoordinates',
+        `All ${structure.sites.length} atoms of frame ${frameNo} are at one point (${same.map((x) => x.toFixed(3)).join(', ')}): the file has no 3-D coordinates (Open Babel writes zeros unless asked for --gen3d)`);
       structure = null;
     }
     if (structure) diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(options?.symmetryTolerance ?? 0.01, 0.05) }));
@@ -85,46 +142,111 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
   return { blocks, diagnostics };
 }
 
-type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
+/** Why a line that should hold the atom count does not, with the likely cause when it is recognisable. */
+function countLineMessage(lines: string[], ln: number, frame: number): string {
+  const s = lines[ln].trim();
+  const base = `Expected the number of atoms of frame ${frame} on this line, found '${abbreviate(s)}'`;
+  if (/^\d+\s+\S/.test(s)) {
+    let k = ln + 1;
+    while (k < lines.length && isBlank(lines[k])) k++;
+    // Tinker: "N title", then "index type x y z class bonds...".
+    if (k < lines.length && /^\s*\d+\s+[A-Za-z]\S*\s+\S+\s+\S+\s+\S+/.test(lines[k])) {
+      return `${base}: a count followed by a title, and numbered atom lines, are Tinker's XYZ format, which is not read here (plain XYZ has the count alone on its line)`;
+    }
+    return `${base}: plain XYZ has the count alone on its line`;
+  }
+  return base;
+}
+
+/** A hint when the frame is one atom short and its "comment" is an atom line: the comment line was left out. */
+function missingCommentHint(lines: string[], commentLine: number, count: number, found: number): string {
+  if (found !== count - 1 || commentLine >= lines.length) return '';
+  const f = lines[commentLine].trim().split(/\s+/);
+  const looksLikeAtom = f.length >= 4 && elementFromSpecies(f[0]) !== undefined && f.slice(1, 4).every((x) => Number.isFinite(parseReal(x)));
+  return looksLikeAtom ? `; line ${commentLine + 1}, read as the comment line, looks like an atom: is the comment line missing?` : '';
+}
+
+/** The common position when a frame of ≥ 2 atoms has all of them within 1e-6 Å of the first. */
+function coincident(s: Structure): Vec3 | null {
+  const n = s.sites.length;
+  if (n < 2) return null;
+  const p = s.sites[0].cart;
+  for (let k = 1; k < n; k++) {
+    const q = s.sites[k].cart;
+    if (Math.abs(q[0] - p[0]) > 1e-6 || Math.abs(q[1] - p[1]) > 1e-6 || Math.abs(q[2] - p[2]) > 1e-6) return null;
+  }
+  return p;
+}
+
+interface FrameResult {
+  structure: Structure;
+  /** The columns are not positions (an i-PI force or velocity trajectory): no structure. */
+  refused: boolean;
+  /** Species written as numbers, with the element each was read as (first of each, in order). */
+  numericSpecies: [string, string][];
+  /** Properties name the species column `species`, whose values the specification makes symbols. */
+  symbolColumn: boolean;
+}
+
+interface CellSpec {
+  rows: Vec3[];
+  pbc: [boolean, boolean, boolean];
+  where: TextRange;
+}
 
 function frameStructure(
-  name: string, lines: string[], commentLine: number, comment: string, atomLines: number[], report: Reporter,
-): Structure {
+  name: string, lines: string[], commentLine: number, comment: string, atomLines: number[], vecLines: number[], report: Reporter,
+  once: Set<string>,
+): FrameResult {
   const fields = parseCommentFields(comment);
+  const valued = (key: string): CommentField | undefined => {
+    const f = fields.get(key);
+    return f && f.hasValue ? f : undefined;
+  };
+  const at = (f: { start: number; end: number }): TextRange => lineRange(commentLine, f.start, f.end);
   let columns = DEFAULT_COLUMNS;
-  const props = fields.get('properties');
+  const props = valued('properties');
   if (props) {
     const c = parseProperties(props.value);
-    if (typeof c === 'string') report(lineRange(commentLine, props.start, props.end), 'error', 'xyz.properties', `${c}; species x y z columns assumed`);
+    if (typeof c === 'string') report(at(props), 'error', 'xyz.properties', `${c}; species x y z columns assumed`);
     else columns = c;
   }
-  let lattice: Lattice | null = null;
-  let pbc: [boolean, boolean, boolean] = [false, false, false];
-  const lat = fields.get('lattice');
-  if (lat) {
-    const nums = lat.value.trim().split(/[\s,]+/).map(Number);
-    const where = lineRange(commentLine, lat.start, lat.end);
-    if (nums.length !== 9 || nums.some((x) => !Number.isFinite(x))) {
-      report(where, 'error', 'cell.invalid', `Lattice must be 9 numbers (a, b, c vectors), got '${lat.value}'`);
+  const lat = valued('lattice');
+  const ipi = vecLines.length === 0 && !lat ? parseIpiHeader(comment) : undefined;
+  let scale = 1;
+  let refused = false;
+  if (ipi) {
+    const where = at(ipi);
+    if (!ipi.positions) {
+      report(where, 'error', 'xyz.notPositions', `This i-PI file holds ${ipi.quantity}{${ipi.unit}}, not atom positions: no structure is built from it`);
+      refused = true;
+    } else if (ipi.scale === undefined || ipi.cellScale === undefined) {
+      report(where, 'warning', 'xyz.units', `Unknown i-PI length unit in ${ipi.quantity}{${ipi.unit}} cell{${ipi.cellUnit}}: read as Å`);
     } else {
-      try {
-        lattice = latticeFromMatrix([nums.slice(0, 3), nums.slice(3, 6), nums.slice(6, 9)]);
-        pbc = [true, true, true];
-      } catch (e) {
-        report(where, 'error', 'cell.invalid', `Lattice is not a cell: ${(e as Error).message}`);
+      scale = ipi.scale;
+      if ((scale !== 1 || ipi.cellScale !== 1) && !once.has('xyz.units')) {
+        once.add('xyz.units');
+        report(where, 'information', 'xyz.units', ipi.unitsGiven
+          ? `i-PI wrote positions in ${ipi.unit} and the cell in ${ipi.cellUnit}; converted to Å`
+          : 'An i-PI title without units: i-PI means atomic units (bohr); positions and cell converted to Å');
       }
     }
   }
-  const pbcField = fields.get('pbc');
-  if (pbcField && lattice) {
-    const flags = pbcField.value.trim().split(/[\s,]+/).map((x) => /^(t|true|1)$/i.test(x));
-    if (flags.length === 3) pbc = [flags[0], flags[1], flags[2]];
-    // A box around a molecule: ASE writes a Lattice with pbc="F F F".
-    if (!pbc.some((x) => x)) lattice = null;
-  }
+  const cell = vecLines.length > 0 ? vecCell(lines, vecLines, report)
+    : ipi ? ipiCell(ipi, at(ipi), report)
+      : commentCell(lat, valued('pbc'), at, report);
 
-  const sourceSites: SourceSite[] = [];
-  const sites: Site[] = [];
+  // Atoms kept, in flat arrays: the cell may need their extent before any site can be built.
+  const n = atomLines.length;
+  const coords = new Float64Array(3 * n);
+  const zs = new Int32Array(n);
+  const sourceLines = new Int32Array(n);
+  const elements: string[] = [];
+  let kept = 0;
+  const numericSpecies: [string, string][] = [];
+  const numericSeen = new Set<string>();
+  let dummies = 0;
+  let firstDummy = -1;
   // Field offsets of the current line, for the columns we read (no per-line array of strings:
   // at 10^5 atoms the split() garbage was a third of the parse time).
   const needed = Math.max(columns.pos + 3, columns.species + 1);
@@ -140,12 +262,15 @@ function frameStructure(
       report(range, 'error', 'coord.nonnumeric', `Atom line needs ${columns.width} columns (species and x y z), found ${count}`);
       continue;
     }
-    const x = Number(field(text, columns.pos));
-    const y = Number(field(text, columns.pos + 1));
-    const z = Number(field(text, columns.pos + 2));
+    const written = [field(text, columns.pos), field(text, columns.pos + 1), field(text, columns.pos + 2)];
+    const x = parseReal(written[0]) * scale;
+    const y = parseReal(written[1]) * scale;
+    const z = parseReal(written[2]) * scale;
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) {
-      const written = [0, 1, 2].map((k) => field(text, columns.pos + k)).join(' ');
-      report(range, 'error', 'coord.nonnumeric', `Coordinates '${written}' are not three numbers; atom skipped`);
+      const message = written.some(isNonFiniteWord)
+        ? `Coordinates '${written.join(' ')}' are not finite (NaN or infinity: the run that wrote them diverged); atom skipped`
+        : `Coordinates '${written.join(' ')}' are not three numbers; atom skipped`;
+      report(range, 'error', 'coord.nonnumeric', message);
       continue;
     }
     if (Math.max(Math.abs(x), Math.abs(y), Math.abs(z)) > MAX_COORDINATE) {
@@ -153,25 +278,66 @@ function frameStructure(
       continue;
     }
     const sp = field(text, columns.species);
+    if (DUMMY.test(sp)) {
+      if (dummies++ === 0) firstDummy = ln;
+      continue;
+    }
     const match = elementFromSpecies(sp);
     if (!match) report(range, 'error', 'element.unknown', `'${sp}' is not a chemical element or atomic number`);
-    const element = match?.element ?? sp;
-    const Z = match?.Z ?? 0;
-    const index = sourceSites.length;
-    const label = `${element}${index + 1}`;
-    let cart: Vec3 = [x, y, z];
+    else if (/^\d+$/.test(sp) && !numericSeen.has(sp)) {
+      numericSeen.add(sp);
+      numericSpecies.push([sp, match.element]);
+    }
+    coords[3 * kept] = x;
+    coords[3 * kept + 1] = y;
+    coords[3 * kept + 2] = z;
+    zs[kept] = match?.Z ?? 0;
+    sourceLines[kept] = ln;
+    elements.push(match?.element ?? sp);
+    kept++;
+  }
+  if (dummies > 0) {
+    report(lineRange(firstDummy, 0, lines[firstDummy].length), 'information', 'xyz.dummy',
+      `${dummies} dummy atom${dummies === 1 ? '' : 's'} (X, Xx, Bq, Du: placeholders, ghost atoms or Wannier centres) left out of the structure`);
+  }
+
+  let lattice: Lattice | null = null;
+  let pbc: [boolean, boolean, boolean] = [false, false, false];
+  // A box around a molecule: ASE writes a Lattice with pbc="F F F".
+  if (cell && cell.pbc.some(Boolean)) {
+    const m = completeCell(cell.rows, cell.pbc, coords.subarray(0, 3 * kept));
+    if (typeof m === 'string') report(cell.where, 'error', 'cell.invalid', m);
+    else {
+      try {
+        lattice = latticeFromMatrix(m);
+        pbc = cell.pbc;
+      } catch (e) {
+        report(cell.where, 'error', 'cell.invalid', `Lattice is not a cell: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  const sourceSites: SourceSite[] = [];
+  const sites: Site[] = [];
+  for (let k = 0; k < kept; k++) {
+    const ln = sourceLines[k];
+    const range = lineRange(ln, 0, lines[ln].length);
+    const element = elements[k];
+    const Z = zs[k];
+    const label = `${element}${k + 1}`;
+    let cart: Vec3 = [coords[3 * k], coords[3 * k + 1], coords[3 * k + 2]];
     let frac: Vec3 | null = null;
     if (lattice) {
       const f = cartToFrac(lattice, cart);
       frac = [pbc[0] ? wrap01(f[0]) : f[0], pbc[1] ? wrap01(f[1]) : f[1], pbc[2] ? wrap01(f[2]) : f[2]];
       cart = fracToCart(lattice, frac);
     }
-    const source: SourceSite = { index, label, element, Z, occupancy: 1, cart, range };
+    const source: SourceSite = { index: k, label, element, Z, occupancy: 1, cart, range };
     if (frac) source.frac = frac;
     sourceSites.push(source);
-    sites.push({ element, Z, frac, cart, occupancy: 1, label, sourceSite: index, orbit: index, range });
+    sites.push({ element, Z, frac, cart, occupancy: 1, label, sourceSite: k, orbit: k, range });
   }
-  return {
+  const structure: Structure = {
     name,
     lattice,
     pbc: lattice ? pbc : [false, false, false],
@@ -180,6 +346,75 @@ function frameStructure(
     orbits: sites.map((_, k) => [k]),
     symops: ['x,y,z'],
   };
+  return { structure, numericSpecies, refused, symbolColumn: columns.symbols };
+}
+
+/** i-PI's cell (always periodic); none when i-PI wrote an all-zero cell for a cluster. */
+function ipiCell(ipi: IpiHeader, where: TextRange, report: Reporter): CellSpec | null {
+  if (!ipi.cell) return null;
+  try {
+    const m = latticeFromParameters(...ipi.cell).matrix;
+    return { rows: [m[0], m[1], m[2]], pbc: [true, true, true], where };
+  } catch (e) {
+    report(where, 'error', 'cell.invalid', `CELL(abcABC) is not a cell: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** Lattice= and pbc= of the comment line; null when there is no Lattice (a molecule). */
+function commentCell(
+  lat: CommentField | undefined,
+  pbcField: CommentField | undefined,
+  at: (f: { start: number; end: number }) => TextRange,
+  report: Reporter,
+): CellSpec | null {
+  let pbc: [boolean, boolean, boolean] = [true, true, true];
+  let pbcGiven = false;
+  if (pbcField) {
+    const flags = parseBoolArray(pbcField.value);
+    if (flags && flags.length === 3) { pbc = [flags[0], flags[1], flags[2]]; pbcGiven = true; }
+    else if (flags && flags.length === 1) { pbc = [flags[0], flags[0], flags[0]]; pbcGiven = true; }
+    else report(at(pbcField), 'warning', 'xyz.pbc', `pbc must be three of T/F (e.g. pbc="T T F"), got '${abbreviate(pbcField.value)}'; ${lat ? 'T T T' : 'no periodicity'} assumed`);
+  }
+  if (!lat) {
+    if (pbcField && pbcGiven && pbc.some(Boolean)) {
+      report(at(pbcField), 'warning', 'xyz.pbc', 'pbc marks the frame periodic but there is no Lattice: read as a molecule');
+    }
+    return null;
+  }
+  const nums = parseRealArray(lat.value);
+  const where = at(lat);
+  if ((nums.length !== 9 && nums.length !== 3) || nums.some((x) => !Number.isFinite(x))) {
+    report(where, 'error', 'cell.invalid', `Lattice must be 9 numbers (a, b, c vectors) or 3 (an orthorhombic cell's diagonal), got '${abbreviate(lat.value)}'`);
+    return null;
+  }
+  const rows: Vec3[] = nums.length === 9
+    ? [[nums[0], nums[1], nums[2]], [nums[3], nums[4], nums[5]], [nums[6], nums[7], nums[8]]]
+    : [[nums[0], 0, 0], [0, nums[1], 0], [0, 0, nums[2]]];
+  return { rows, pbc, where };
+}
+
+/** The cell from VEC1..VEC3 lines: the vectors given are periodic, the others not. */
+function vecCell(lines: string[], vecLines: number[], report: Reporter): CellSpec | null {
+  const rows: Vec3[] = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const pbc: [boolean, boolean, boolean] = [false, false, false];
+  const first = vecLines[0];
+  const last = vecLines[vecLines.length - 1];
+  const where: TextRange = { start: { line: first, character: 0 }, end: { line: last, character: lines[last].length } };
+  for (const ln of vecLines) {
+    const f = lines[ln].trim().split(/\s+/);
+    const k = Number(VEC_LINE.exec(lines[ln])?.[1]) - 1;
+    const v = f.slice(1, 4).map(parseReal);
+    if (v.length !== 3 || v.some((x) => !Number.isFinite(x)) || pbc[k]) {
+      report(lineRange(ln, 0, lines[ln].length), 'error', 'cell.invalid', pbc[k]
+        ? `VEC${k + 1} is given twice`
+        : `Cell vector line must be VEC${k + 1} x y z, got '${abbreviate(lines[ln].trim())}'`);
+      return null;
+    }
+    rows[k] = [v[0], v[1], v[2]];
+    pbc[k] = true;
+  }
+  return { rows, pbc, where };
 }
 
 /** JavaScript's \s (what trim() and split(/\s+/) use), so columns split exactly as before. */
