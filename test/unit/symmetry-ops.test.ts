@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSymop, applySymop } from '../../server/src/structure/symop';
+import { parseSymop, applySymop, closeSymops } from '../../server/src/structure/symop';
+import { settingByHallNumber } from '../../server/src/structure/spaceGroups';
 
 const op = (s: string) => {
   const r = parseSymop(s);
@@ -32,4 +33,19 @@ test('invalid operators are rejected with a reason', () => {
   assert.match(parseSymop('x y,y,z').error ?? '', /expected '\+' or '-'/);
   assert.match(parseSymop('x,y,').error ?? '', /empty/);
   assert.match(parseSymop('x,y,1/0').error ?? '', /fraction/);
+});
+
+test('closeSymops: each of the 530 settings is a closed group; without its identity it gets exactly that back', () => {
+  for (let h = 1; h <= 530; h++) {
+    const g = settingByHallNumber(h);
+    assert.ok(g);
+    const whole = closeSymops(g.ops);
+    assert.deepEqual([whole.error, whole.added?.length, whole.ops?.length], [undefined, 0, g.ops.length], `Hall ${h}`);
+    assert.deepEqual(closeSymops(g.ops.filter((o) => o.text !== 'x,y,z')).added?.map((o) => o.text), ['x,y,z'], `Hall ${h}`);
+  }
+});
+
+test('rounded decimal translations are the fractions they round; real origin shifts are kept', () => {
+  assert.deepEqual(op('x+0.3333,y+0.667,-z+0.1667').trans, [1 / 3, 2 / 3, 1 / 6]);
+  assert.deepEqual(op('-x+0.04,-y,-z').trans, [0.04, 0, 0]);
 });

@@ -82,7 +82,16 @@ const CH_COLON = 58;
 const CH_BOM = 0xfeff;
 
 function isSpace(c: number): boolean {
-  return c === CH_SP || c === CH_TAB || c === CH_NL || c === CH_CR || c === CH_BOM || c === 11 || c === 12;
+  return c === CH_SP || c === CH_TAB || c === CH_NL || c === CH_CR || c === CH_BOM || c === 11 || c === 12 || (c >= 0xa0 && isForeignSpace(c));
+}
+
+/**
+ * Unicode spaces (no-break, thin, ideographic) are not CIF whitespace, but text copied from a
+ * paper or a word processor has them between numbers: read as spaces (and said once), or
+ * '0.1 0.2' would be one value and the loop's rows would shift.
+ */
+function isForeignSpace(c: number): boolean {
+  return c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 function diag(
@@ -158,11 +167,19 @@ export function lexCifFlat(text: string): FlatLexResult {
   };
   // Nesting depth of CIF2 lists/tables: inside them ':' after a quoted key makes a table key.
   let depth = 0;
+  let foreignSpaces = 0;
+  let firstForeign: { line: number; character: number; code: number } | undefined;
 
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === CH_NL || c === CH_CR) { newline(); continue; }
-    if (isSpace(c)) { i++; continue; }
+    if (isSpace(c)) {
+      if (c >= 0xa0 && isForeignSpace(c)) {
+        if (foreignSpaces++ === 0) firstForeign = { line, character: i - lineStart, code: c };
+      }
+      i++;
+      continue;
+    }
     const sl = line;
     const sc = i - lineStart;
     if (c === CH_HASH) {
@@ -238,6 +255,13 @@ export function lexCifFlat(text: string): FlatLexResult {
         'cif2.unsupported', 'warning'));
     }
     push(K_VALUE, word, Q_BARE, sl, sc);
+  }
+  if (firstForeign) {
+    const f = firstForeign;
+    const name = f.code === 0xa0 ? 'A no-break space' : 'A Unicode space';
+    report(diag(f.line, f.character, f.line, f.character + 1,
+      `${name} (U+${f.code.toString(16).toUpperCase().padStart(4, '0')}) is not CIF whitespace (text copied from a document?); it is read as a space${foreignSpaces > 1 ? ` (${foreignSpaces} in this file)` : ''}`,
+      'cif.unicodeSpace', 'warning'));
   }
   return { tokens: toks, cif2, diagnostics, omitted, textFields };
 

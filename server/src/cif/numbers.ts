@@ -79,3 +79,44 @@ export function numericValue(v: CifValue): Measured | undefined {
   if (v.kind !== 'scalar' || v.quoting === 'text' || v.quoting === 'triple') return undefined;
   return parseMeasured(v.text);
 }
+
+/** 'n/m' as in '1/2', '-2/3': not CIF, but hand-written files give special positions so. */
+export function parseFraction(s: string): number | undefined {
+  const m = /^([+-]?)(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m || Number(m[3]) === 0) return undefined;
+  const v = Number(m[2]) / Number(m[3]);
+  return m[1] === '-' ? -v : v;
+}
+
+/** Typographic minus and dashes (U+2212, U+2010–U+2013) that text copied from a paper puts before numbers. */
+const DASH = /[\u2010-\u2013\u2212]/;
+const DASHES = new RegExp(DASH.source, 'g');
+
+/**
+ * A number as people write it where CIF wants a CIF number: a fraction ('1/2') or a typographic
+ * minus ('−0.25'). The value and what was wrong, for a warning; undefined when neither helps.
+ */
+export function lenientNumber(s: string): { value: number; problem: string } | undefined {
+  const fraction = parseFraction(s);
+  if (fraction !== undefined) return { value: fraction, problem: 'is written as a fraction, which CIF does not allow' };
+  if (!DASH.test(s)) return undefined;
+  const plain = s.replace(DASHES, '-');
+  const value = parseMeasured(plain)?.value ?? parseFraction(plain);
+  return value === undefined ? undefined : { value, problem: 'has a typographic minus or dash instead of \'-\'' };
+}
+
+/**
+ * How far a fractional coordinate may be from what its author meant, judged from how it is
+ * written: 0.333 stands for anything in [0.3325, 0.3335]. Values with fewer than two decimals
+ * or on a 1/8 grid (0, 0.5, 0.125, 0.7500) are taken as exact: nobody rounds a special
+ * position to those by accident.
+ */
+export function roundingError(text: string, value: number): number {
+  if (Math.abs(value * 8 - Math.round(value * 8)) < 1e-9) return 0;
+  const dot = text.indexOf('.');
+  if (dot < 0) return 0;
+  let decimals = 0;
+  for (let i = dot + 1; i < text.length && isDigit(text.charCodeAt(i)); i++) decimals++;
+  if (decimals < 2 || /[eE]/.test(text)) return 0;
+  return 0.5 * Math.pow(10, -decimals);
+}

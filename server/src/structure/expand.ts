@@ -14,6 +14,11 @@ export interface AsymmetricSite {
   range: TextRange;
   /** Index into Structure.sourceSites. */
   sourceSite: number;
+  /**
+   * Images closer than this (Å) are one atom even beyond the tolerance: the distance the row's
+   * coordinates cannot resolve, as written (0.333 for 1/3 in a 14 Å cell is 0.005 Å off).
+   */
+  mergeDistance?: number;
 }
 
 export type ExpandResult =
@@ -36,10 +41,11 @@ export function expandSites(
   const sites: Site[] = [];
   const orbits: number[][] = [];
   const m = lattice.matrix;
-  const tol2 = tolerance * tolerance;
   const accepted: Vec3[] = [];
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
+    const merge = Math.max(tolerance, row.mergeDistance ?? 0);
+    const tol2 = merge * merge;
     const orbit: number[] = [];
     accepted.length = 0;
     for (const op of ops) {

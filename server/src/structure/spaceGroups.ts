@@ -45,7 +45,7 @@ export interface SpaceGroupSetting {
   hallNumber: number;
   /** International Tables number, 1–230. */
   number: number;
-  /** Hermann–Mauguin symbol of this setting, e.g. 'F d -3 m'. */
+  /** Hermann–Mauguin symbol of this setting, e.g. 'F d -3 m', 'P 1 2_1/n 1'. */
   symbol: string;
   /** '' (the only setting), '1'/'2' (origin choice), 'H'/'R' (axes), monoclinic 'b1', 'c2', …. */
   choice: string;
@@ -140,13 +140,22 @@ function opsOf(e: TableEntry): SymOp[] {
 function settingOf(i: number): SpaceGroupSetting {
   const e = table()[i];
   return {
-    hallNumber: i + 1, number: e.number, symbol: e.international.split('=')[0].trim(), choice: e.choice, hall: e.hall_symbol, ops: opsOf(e),
+    // The setting's own symbol ('P 1 2_1/n 1'), not the group's standard one ('P 2_1/c'): messages
+    // should name what the file wrote.
+    hallNumber: i + 1, number: e.number, symbol: e.international.split('=').pop()?.trim() ?? e.international_short, choice: e.choice, hall: e.hall_symbol, ops: opsOf(e),
   };
 }
 
 /** Setting by spglib's Hall number (1–530); undefined outside that range. */
 export function settingByHallNumber(n: number): SpaceGroupSetting | undefined {
   return Number.isInteger(n) && n >= 1 && n <= table().length ? settingOf(n - 1) : undefined;
+}
+
+/** Origin choice 1 of a group given in origin choice 2 (Fd-3m, P4/nmm, …); undefined for others. */
+export function originChoice1(g: SpaceGroupSetting): SpaceGroupSetting | undefined {
+  if (g.choice !== '2') return undefined;
+  const i = table().findIndex((e) => e.number === g.number && e.choice === '1');
+  return i >= 0 ? settingOf(i) : undefined;
 }
 
 /** Hexagonal axes when a = b and γ = 120°; rhombohedral when a = b = c and α = β = γ. */
@@ -196,6 +205,36 @@ function statedChoice(symbol: string): { name: string; choice?: string } {
   return { name: symbol };
 }
 
+/**
+ * Older spellings files still carry: screw axes in parentheses (SHELXL-97's 'P2(1)/n',
+ * 'P4(2)/mnm'), cubic symbols from before the bar was written ('Fm3m', 'Ia3d'), and a setting
+ * letter glued on ('R-3mH', 'Fd-3mS').
+ */
+function spellings(name: string): string[] {
+  const n = normaliseSymbol(name).replace(/\((\d)\)/g, '$1');
+  const out = [n];
+  // The 3 of a cubic m-3, m-3m, d-3m, a-3d… group: after a lattice letter and a glide or mirror.
+  if (/^[pifabcr][mndab]3/.test(n)) out.push(n.slice(0, 2) + '-' + n.slice(2));
+  return out;
+}
+
+function findSymbol(symbol: string): { candidates: number[]; choice?: string } | undefined {
+  const { name, choice } = statedChoice(symbol);
+  for (const n of spellings(name)) {
+    const candidates = symbolIndex().get(n);
+    if (candidates) return choice === undefined ? { candidates } : { candidates, choice };
+  }
+  const glued = /^(.*[^\s:])([HRSZ])$/i.exec(symbol);
+  if (choice === undefined && glued) {
+    const letter = glued[2].toUpperCase();
+    for (const n of spellings(glued[1])) {
+      const candidates = symbolIndex().get(n);
+      if (candidates) return { candidates, choice: letter === 'S' || letter === 'Z' ? '2' : letter };
+    }
+  }
+  return undefined;
+}
+
 export function lookupSpaceGroup(q: SpaceGroupQuery): SpaceGroupLookup {
   if (q.hall !== undefined && q.hall.trim()) {
     const want = normaliseHall(q.hall);
@@ -204,9 +243,8 @@ export function lookupSpaceGroup(q: SpaceGroupQuery): SpaceGroupLookup {
     if (q.symbol === undefined && q.number === undefined) return { error: `unknown Hall symbol '${q.hall.trim()}'` };
   }
   if (q.symbol !== undefined && q.symbol.trim()) {
-    const { name, choice } = statedChoice(q.symbol.trim());
-    const candidates = symbolIndex().get(normaliseSymbol(name));
-    if (candidates) return choose(candidates, choice, q.lattice);
+    const found = findSymbol(q.symbol.trim());
+    if (found) return choose(found.candidates, found.choice, q.lattice);
     if (q.number === undefined) return { error: `unknown space-group symbol '${q.symbol.trim()}'` };
   }
   if (q.number !== undefined) {

@@ -20,20 +20,31 @@ export function identityOp(): SymOp {
 
 /** Parse one operator; never throws, returns { error } with a reason instead. */
 export function parseSymop(input: string): SymOpResult {
-  const parts = input.toLowerCase().split(',');
+  // A typographic minus (U+2212) or dash, as text copied from a paper has it, is a minus.
+  const parts = input.toLowerCase().replace(/[\u2010-\u2013\u2212]/g, '-').split(',');
   if (parts.length !== 3) return { error: `expected three comma-separated components, found ${parts.length}` };
   const rot: Mat3 = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   const trans: Vec3 = [0, 0, 0];
   for (let i = 0; i < 3; i++) {
     const e = parseComponent(parts[i], rot[i]);
     if (typeof e === 'string') return { error: `component ${i + 1} '${parts[i].trim()}': ${e}` };
-    trans[i] = e;
+    trans[i] = snapTranslation(e);
   }
   const d = det3(rot);
   if (Math.abs(Math.abs(d) - 1) > 1e-6) {
     return { error: `the rotation part has determinant ${round(d)}; a symmetry operation needs ±1` };
   }
   return { op: { rot, trans, text: formatSymop(rot, trans) } };
+}
+
+/**
+ * A translation written as a rounded decimal ('0.3333', '0.667') is the multiple of 1/24 it rounds:
+ * otherwise three applications of a 3₁ screw miss the lattice by 0.001 and images drift apart.
+ */
+function snapTranslation(t: number): number {
+  const n = Math.round(t * 24);
+  // Within 0.0006: three decimals' rounding, far from any real origin shift.
+  return Math.abs(t * 24 - n) < 0.015 ? n / 24 : t;
 }
 
 /** Adds variable coefficients into `row`, returns the constant term or an error message. */
@@ -136,4 +147,118 @@ export function composeSymops(outer: SymOp, inner: SymOp): SymOp {
     return t - Math.floor(t + 1e-9);
   }) as Vec3;
   return { rot, trans, text: formatSymop(rot, trans) };
+}
+
+/** Translation keys are taken on a 1/KEY_STEPS grid: 0.3333 and 1/3 (as written by different programs) are one operator. */
+const KEY_STEPS = 1000;
+
+/**
+ * Operator modulo lattice translations as a number (exact in a double): rotation entries in
+ * −2…2 in base 5, then each translation wrapped to [0, 1) on the 1/1000 grid, after snapping
+ * rounded decimals to multiples of 1/24. undefined for rotations outside that range.
+ */
+function opKey(rot: Mat3, trans: Vec3): number | undefined {
+  let key = 0;
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      const c = rot[i][j];
+      if (!Number.isInteger(c) || c < -2 || c > 2) return undefined;
+      key = key * 5 + (c + 2);
+    }
+  }
+  for (let i = 0; i < 3; i++) {
+    const t = snapTranslation(trans[i] - Math.floor(trans[i]));
+    key = key * KEY_STEPS + (Math.round(t * KEY_STEPS) % KEY_STEPS);
+  }
+  return key;
+}
+
+/** outer ∘ inner into preallocated arrays: the closure multiplies thousands of pairs, most of them known. */
+function productInto(outer: SymOp, inner: SymOp, rot: Mat3, trans: Vec3): void {
+  const o = outer.rot, r = inner.rot, t = inner.trans;
+  for (let i = 0; i < 3; i++) {
+    const row = o[i];
+    for (let j = 0; j < 3; j++) rot[i][j] = row[0] * r[0][j] + row[1] * r[1][j] + row[2] * r[2][j];
+    trans[i] = row[0] * t[0] + row[1] * t[1] + row[2] * t[2] + outer.trans[i];
+  }
+}
+
+/** Operators equal modulo lattice translations (and 0.3333 = 1/3) have equal keys; undefined for a non-crystallographic rotation. */
+export function symopKey(op: SymOp): number | undefined {
+  return opKey(op.rot, op.trans);
+}
+
+/** A pure lattice-centring translation such as x+1/2,y+1/2,z (not the identity). */
+export function isCentring(op: SymOp): boolean {
+  const r = op.rot;
+  const unit = r[0][0] === 1 && r[1][1] === 1 && r[2][2] === 1 && r[0][1] === 0 && r[0][2] === 0 && r[1][0] === 0
+    && r[1][2] === 0 && r[2][0] === 0 && r[2][1] === 0;
+  return unit && op.trans.some((t) => Math.abs(t - Math.round(t)) > 1e-3);
+}
+
+function hasCrystallographicOrder(op: SymOp, rot: Mat3, trans: Vec3, identityKey: number): boolean {
+  let power: SymOp = op;
+  for (let n = 1; n <= 6; n++) {
+    if (opKey(power.rot, power.trans) === identityKey) return true;
+    productInto(op, power, rot, trans);
+    power = { rot: rot.map((r) => [r[0], r[1], r[2]]) as Mat3, trans: [trans[0], trans[1], trans[2]], text: '' };
+  }
+  return false;
+}
+
+export type SymopClosure =
+  | { ops: SymOp[]; /** Operators implied by the given ones but not among them. */ added: SymOp[]; error?: undefined }
+  | { error: string; ops?: undefined; added?: undefined };
+
+/** No space group in a conventional cell has more operators (F m -3 m). */
+export const MAX_GROUP_ORDER = 192;
+
+/**
+ * The group the operators generate (modulo lattice translations). A complete list comes back
+ * unchanged, in its order, with nothing added; a list without the identity, or one that gives
+ * generators or centring translations without their products, is completed. Growing beyond
+ * `limit` means they are no space group. Longer lists (magnetic supercells with their many
+ * centrings), and cells so skewed that rotations have entries beyond ±2, are taken as they are.
+ */
+export function closeSymops(ops: readonly SymOp[], limit = MAX_GROUP_ORDER): SymopClosure {
+  if (ops.length > limit) return { ops: [...ops], added: [] };
+  const given = new Set<number>();
+  const identityKey = opKey(IDENTITY.rot, IDENTITY.trans) as number;
+  const rot: Mat3 = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const trans: Vec3 = [0, 0, 0];
+  for (const op of ops) {
+    const k = opKey(op.rot, op.trans);
+    if (k === undefined) {
+      if (op.rot.every((row) => row.every(Number.isInteger))) return { ops: [...ops], added: [] };
+      return { error: `'${op.text}' is not a crystallographic operation (its rotation part is not an integer matrix)` };
+    }
+    // Every crystallographic operation repeated 1, 2, 3, 4 or 6 times is a lattice translation;
+    // 'x+0.37' never is, and would generate a hundred 'operators'.
+    if (!given.has(k) && !hasCrystallographicOrder(op, rot, trans, identityKey)) {
+      return { error: `'${op.text}' is not a crystallographic operation (no power of it up to the 6th is the identity)` };
+    }
+    given.add(k);
+  }
+  // The group is every word in its generators: grow it from the identity by multiplying with a
+  // generator set picked from the list (an operator not yet reached becomes one). That costs
+  // |group| × |generators| products (a few thousand), not the |group|² of checking every pair.
+  const group: SymOp[] = [identityOp()];
+  const keys = new Set<number>([identityKey]);
+  const generators: SymOp[] = [];
+  for (const op of ops) {
+    if (keys.has(opKey(op.rot, op.trans) as number)) continue;
+    generators.push(op);
+    for (let i = 0; i < group.length; i++) {
+      for (const g of generators) {
+        productInto(g, group[i], rot, trans);
+        const k = opKey(rot, trans) as number;
+        if (keys.has(k)) continue;
+        if (group.length >= limit) return { error: `they generate more than ${limit} operators` };
+        keys.add(k);
+        group.push(composeSymops(g, group[i]));
+      }
+    }
+  }
+  const added = group.filter((g) => !given.has(opKey(g.rot, g.trans) as number));
+  return { ops: [...ops, ...added], added };
 }

@@ -59,6 +59,11 @@ export interface SourceSite {
   cart: Vec3;
   /** Range of the whole row/line in the document. */
   range: TextRange;
+  /**
+   * CIF _atom_site_disorder_assembly / _disorder_group (SHELXL's PART): rows of one assembly in
+   * different groups are alternatives, never present together. Absent for ordered rows.
+   */
+  disorder?: { assembly: string; group: string };
 }
 
 /** An atom of the expanded structure (the full unit cell, or the molecule). */
