@@ -13,6 +13,7 @@ export const SUBCOMMANDS: readonly { name: string; summary: string }[] = [
   { name: 'train', summary: 'train a model' },
   { name: 'evaluate', summary: 'evaluate a model on a dataset' },
   { name: 'dataset', summary: 'build or inspect a training dataset' },
+  { name: 'finetune', summary: 'fine-tune a model on a few measured spectra (dense head only)' },
 ];
 
 export const USAGE = [
