@@ -166,3 +166,27 @@ test('normalize on an Athena project (gzip): --group picks a group; without it t
   assert.ok(Math.abs(out.edgeStep - xdi.edgeStep) < 1e-9, `step ${out.edgeStep} vs ${xdi.edgeStep}`);
   assert.equal(cli('normalize', prj, '--group', '1').code, 0);
 });
+
+test('dataset on measured pairs: a folder of CIF/XYZ + spectrum files and a *.pairs.json manifest', () => {
+  const folder = path.join(ROOT, 'test/fixtures/data/measured/pairs');
+  const r = cli('dataset', folder, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const s = json<{ records: number; samples: number; perDomain: Record<string, { records: number; samples: number }>; importIssues: number; examples: { id?: string; file?: string; reason: string }[] }>(r.stdout);
+  assert.equal(s.records, 2);
+  assert.equal(s.samples, 5, 'CuO site-averaged over its 4 Cu sites, the aqua ion 1');
+  assert.deepEqual(s.perDomain['Cu-K-experiment'], { records: 2, samples: 5, skipped: 0, coverageMean: 1, coverageMin: 1, partial: 0 });
+  assert.equal(s.importIssues, 2);
+  assert.deepEqual(s.examples.map((e) => path.basename(e.file ?? '')), ['lonely.cif', 'Cu-foil.dat']);
+  assert.match(s.examples[1].reason, /covers 20\.7 % of the Cu-K-experiment window/);
+  // The manifest: a site, shifts, an Athena project group (hematite, Fe) and two bad entries.
+  const m = cli('dataset', path.join(ROOT, 'test/fixtures/data/measured/set.pairs.json'));
+  assert.equal(m.code, 0, m.stderr);
+  // Samples: Cu1 and the aqua ion's Cu, and every Fe of the hematite cell (as `parse` expands it).
+  const fe = json<ParseJson>(cli('parse', path.join(ROOT, 'test/fixtures/structures/cod-hematite-R-3c.cif'), '--json').stdout)
+    .blocks.flatMap((b) => b.atoms).filter((a) => a.element === 'Fe').length;
+  assert.ok(fe > 0);
+  assert.match(m.stdout, new RegExp(`^3 records read, ${2 + fe} training samples, 2 import problems, 0 records skipped`));
+  assert.match(m.stdout, /Cu-K-experiment +2 +2 /);
+  assert.match(m.stdout, new RegExp(`Fe-K-experiment +1 +${fe} `));
+  assert.match(m.stdout, /unknown key 'shfit'/);
+});

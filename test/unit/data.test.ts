@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resampleOntoGrid, sortAndDedupe } from '../../server/src/data/resample';
-import { DomainRegistry, defaultDomainFor, paperGrid, tmqmFeGrid, relativeGrid } from '../../server/src/data/domains';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DomainRegistry, defaultDomainFor, domainFromId, paperGrid, parseDomainId, tmqmFeGrid, relativeGrid } from '../../server/src/data/domains';
+import type { SpectrumRecord } from '../../server/src/data/record';
+import { tensorize } from '../../server/src/data/tensorize';
+import { DEFAULT_GRAPH_OPTIONS } from '../../server/src/graph/types';
+import { parseDocument } from '../../server/src/parse';
+import { averageGroups } from '../../server/src/training/predict';
+import { run as datasetCli, type DatasetSummary } from '../../server/src/cli/dataset';
 import { kFoldByMaterial, mulberry32, splitByMaterial, splitIndices } from '../../server/src/data/split';
 
 test('resample: linear inside the range, masked outside, unsorted and duplicated input', () => {
@@ -99,4 +107,64 @@ test('k-fold by material: every material validated exactly once, never in its ow
   });
   assert.equal(seen.size, 200);
   assert.throws(() => kFoldByMaterial(recs, 1, 0), /k ≥ 2/);
+});
+
+test('domain ids: parsed back to their parts and default grids; a record naming its domain gets that head', () => {
+  assert.deepEqual(parseDomainId('Ti-K-FDMNES-rel'), { element: 'Ti', edge: 'K', method: 'FDMNES', relative: true });
+  assert.deepEqual(parseDomainId('Cu-K-my-code'), { element: 'Cu', edge: 'K', method: 'my-code', relative: false });
+  assert.equal(parseDomainId('copper'), undefined);
+  assert.deepEqual(domainFromId('Fe-K-FDMNES')?.energies, tmqmFeGrid());
+  assert.deepEqual(domainFromId('Cu-K-FEFF')?.energies, paperGrid('Cu'));
+  assert.equal(domainFromId('Ti-K-FDMNES-rel')?.relative, true);
+  assert.equal(domainFromId('Xx-K-FEFF'), undefined);
+  const measured = { absorber: 'Cu', edge: 'K', method: 'experiment' };
+  assert.equal(defaultDomainFor(measured)?.id, 'Cu-K-experiment');
+  assert.equal(defaultDomainFor({ ...measured, domain: 'Cu-K-FEFF' })?.id, 'Cu-K-FEFF');
+  assert.equal(defaultDomainFor({ ...measured, domain: 'Fe-K-FEFF' }), undefined, 'never another element\'s head');
+  // A configured grid (a model's) wins, also for a named domain without a default grid.
+  const custom = { id: 'Cu-K-FEFF', element: 'Cu', edge: 'K', method: 'FEFF', energies: [8990, 9000, 9010] };
+  const odd = { id: 'S-K-FEFF', element: 'S', edge: 'K', method: 'FEFF', energies: [2470, 2480] };
+  const reg = new DomainRegistry([custom, odd]);
+  assert.equal(reg.resolve({ ...measured, domain: 'Cu-K-FEFF' }), custom);
+  assert.equal(reg.resolve({ absorber: 'S', edge: 'K', method: 'experiment', domain: 'S-K-FEFF' }), odd);
+  assert.equal(reg.resolve({ absorber: 'Cu', edge: 'K', method: 'experiment', domain: 'S-K-FEFF' }), undefined);
+});
+
+test('a site-averaged record samples every absorber of the expanded cell: multiplicity-weighted (magnetite 8 FeA + 16 FeB)', () => {
+  const doc = parseDocument(readFileSync('test/fixtures/structures/magnetite-Fd-3m.cif', 'utf8'), 'cif');
+  const structure = doc.blocks[0].structure!;
+  const grid = paperGrid('Fe')!;
+  const record: SpectrumRecord = {
+    id: 'magnetite', materialId: 'magnetite', absorber: 'Fe', absorberIndex: null, siteAveraged: true, edge: 'K', method: 'experiment',
+    domain: 'Fe-K-FEFF', structure, energies: grid, mu: grid.map((_, i) => i / grid.length), source: 'test', licence: 'test',
+  };
+  const { set, report } = tensorize([record], { graph: { ...DEFAULT_GRAPH_OPTIONS, maxNeighbours: 8 } });
+  assert.deepEqual(set.domains.map((d) => d.id), ['Fe-K-FEFF']);
+  assert.equal(report.perDomain['Fe-K-FEFF'].samples, 24);
+  assert.ok(set.group.every((g) => g === 0), 'all samples stand for the one measured spectrum');
+  // Tetrahedral A sites have O at 1.89 Å, octahedral B sites at 2.06 Å: 8 and 16 samples, the 1 : 2 of the spectrum.
+  const N = set.maxNeighbours;
+  const nearest = Array.from({ length: set.count }, (_, i) => set.neighbourDistance[i * N]);
+  assert.equal(nearest.filter((d) => d < 1.95).length, 8);
+  assert.equal(nearest.filter((d) => d >= 1.95).length, 16);
+  // Scored as one spectrum: the mean over its 24 sample predictions.
+  const preds = Array.from({ length: set.count }, (_, i) => ({
+    sample: i, domain: 'Fe-K-FEFF', pred: Float32Array.from(grid, () => (nearest[i] < 1.95 ? 3 : 0)),
+    target: set.targets.slice(i * set.gridLength, (i + 1) * set.gridLength), mask: set.targetMask.slice(i * set.gridLength, (i + 1) * set.gridLength),
+  }));
+  const [avg] = averageGroups(set, preds);
+  assert.ok(Math.abs(avg.pred[0] - 1) < 1e-6, 'mean = (8 × 3 + 16 × 0) / 24');
+});
+
+test('dataset summary of a measured pairs folder: records, samples per domain, each broken pair named', async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await datasetCli(['test/fixtures/data/measured/pairs', '--json'], { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  assert.equal(code, 0, err.join(''));
+  const s = JSON.parse(out.join('')) as DatasetSummary;
+  assert.equal(s.records, 2);
+  assert.equal(s.samples, 5, 'CuO: 4 Cu sites of the cell; the aqua ion: 1');
+  assert.deepEqual(s.perDomain['Cu-K-experiment'], { records: 2, samples: 5, skipped: 0, coverageMean: 1, coverageMin: 1, partial: 0 });
+  assert.equal(s.importIssues, 2);
+  assert.deepEqual(s.examples.map((e) => [path.basename(e.file ?? ''), e.id]), [['lonely.cif', 'lonely'], ['Cu-foil.dat', 'Cu-foil']]);
 });

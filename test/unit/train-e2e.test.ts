@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run as trainCli } from '../../server/src/cli/train';
 import { run as evaluateCli } from '../../server/src/cli/evaluate';
+import { run as datasetCli, type DatasetSummary } from '../../server/src/cli/dataset';
 import { readMetadata, loadModelFiles } from '../../server/src/model/modelFiles';
 import { loadPredictor } from '../../server/src/model/predictor';
 import { sampleGraph, prepareDataset } from '../../server/src/data/tensorize';
@@ -108,6 +109,41 @@ test('train CLI on fixtures writes a complete model directory that the predictor
     assert.ok(changed('dense0.kernel'), 'the dense layer was tuned in the last stage');
     const ftMeta = readMetadata(ftDir) as unknown as { training: { finetune?: { stages: string[][] } } };
     assert.deepEqual(ftMeta.training.finetune?.stages, [['output'], ['output', 'dense0.']]);
+    // Measured spectra beside their structures (CuO.cif + CuO.xdi, an XYZ + .dat): method
+    // 'experiment', mapped onto the model's Cu head, which fine-tuning then tunes (and no other).
+    const pairs = path.resolve('test/fixtures/data/measured/pairs');
+    const ds = capture();
+    assert.equal(await datasetCli([pairs, '--model', modelDir, '--json'], ds.io), 0, ds.err.join(''));
+    const summary = JSON.parse(ds.out.join('')) as DatasetSummary;
+    assert.deepEqual(Object.keys(summary.perDomain), ['Cu-K-FEFF']);
+    assert.equal(summary.perDomain['Cu-K-FEFF'].samples, 5, 'CuO: its 4 Cu sites; the aqua ion: 1');
+    const ev = capture();
+    assert.equal(await evaluateCli(['--model', modelDir, '--data', pairs, '--json'], ev.io), 0, ev.err.join(''));
+    const measuredEval = JSON.parse(ev.out.join('')) as { samples: number; metrics: Record<string, Record<string, { mae: number; spectra: number }>> };
+    assert.equal(measuredEval.samples, 5);
+    assert.equal(measuredEval.metrics.gnn['Cu-K-FEFF'].spectra, 2, 'site-averaged: scored once per measured spectrum');
+    const ftLog: string[] = [];
+    const mDir = path.join(dir, 'ft-measured');
+    const mft = await finetuneModel({ tf, modelDir, data: [pairs], outDir: mDir, epochsPerStage: 30, learningRate: 3e-2, log: (l) => ftLog.push(l) });
+    assert.deepEqual(Object.keys(mft.before), ['Cu-K-FEFF']);
+    // Two materials: no held-out part, so both sides score the 5 samples (2 measured spectra).
+    assert.deepEqual(mft.samples, { train: 5, val: 5 });
+    assert.equal(mft.before['Cu-K-FEFF'].spectra, 2);
+    // The synthetic measurements are far from the 3-epoch model (MAE ≈ 0.34): tuning the Cu head cuts that by a quarter.
+    assert.ok(mft.after['Cu-K-FEFF'].mae < 0.85 * mft.before['Cu-K-FEFF'].mae, `MAE ${mft.before['Cu-K-FEFF'].mae} → ${mft.after['Cu-K-FEFF'].mae}`);
+    assert.ok(ftLog.some((l) => /not used: .*lonely\.cif \(lonely\): no measured spectrum/.test(l)), ftLog.join('\n'));
+    assert.ok(ftLog.some((l) => /not used: .*Cu-foil\.dat \(Cu-foil\): covers 20\.7 % of the Cu-K-FEFF window/.test(l)));
+    const heads = readMetadata(modelDir).domains;
+    const cuHead = heads.find((d) => d.id === 'Cu-K-FEFF')!.head;
+    const tuned = loadModelFiles(mDir).members[0];
+    const moved = (name: string): boolean => {
+      const a = before.find((w) => w.name === name)!;
+      const b = tuned.find((w) => w.name === name)!;
+      return a.data.some((v, i) => v !== b.data[i]);
+    };
+    assert.ok(moved(`output${cuHead}.kernel`), 'the Cu head was tuned');
+    for (const d of heads.filter((x) => x.head !== cuHead)) assert.equal(moved(`output${d.head}.kernel`), false, `${d.id}'s head saw no measured spectrum`);
+    assert.equal(moved('conv0.update.kernel'), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -215,8 +215,8 @@ async function pickFolder(title: string): Promise<string | undefined> {
  * select both (with both allowed it shows a folder picker, and JSON files could not be chosen).
  */
 async function pickDataSources(title: string): Promise<string[] | undefined> {
-  const files = 'Files: JSONL records, pymatgen XAS JSON';
-  const folders = 'Folders: FEFF runs, XANESNET xyz/ + xanes/, or folders of JSON files';
+  const files = 'Files: JSONL records, pymatgen XAS JSON, or a measured-pairs manifest (*.pairs.json)';
+  const folders = 'Folders: measured spectra beside their structures (CuO.cif + CuO.xdi), FEFF runs, XANESNET xyz/ + xanes/, or folders of JSON files';
   const kind = await vscode.window.showQuickPick([files, folders], { title });
   if (!kind) return undefined;
   const uris = await vscode.window.showOpenDialog(kind === files

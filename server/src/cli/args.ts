@@ -61,7 +61,13 @@ export function listOption(args: ParsedArgs, name: string): string[] | undefined
 
 /** What a SOURCE argument may be (data/load.ts detects which from the path). */
 export const DATA_SOURCE_HELP = `  SOURCE: a .jsonl / .jsonl.gz record file, a pymatgen XAS .json, or a folder of FEFF runs
-  (xmu.dat beside POSCAR or feff.inp), of XANESNET pairs (xyz/ + xanes/), or of .json / .jsonl files.`;
+  (xmu.dat beside POSCAR or feff.inp), of XANESNET pairs (xyz/ + xanes/), or of .json / .jsonl files.
+  Measured spectra: a folder of structure + spectrum files paired by name (CuO.cif + CuO.xdi;
+  .cif .mcif .xyz .extxyz .vasp .poscar with .xdi .xmu .nor .dat .txt .csv .prj), or a manifest
+  NAME.pairs.json listing {structure, spectrum, block?, element?, site?, group?, shift?, id?,
+  material?, domain?, normalize?} with paths relative to it. Spectra are normalised to edge step 1;
+  with a model (evaluate, finetune) they go to its domain for the absorber. A folder is read as the
+  first that applies: xyz/ + xanes/, a *.pairs.json below it, FEFF runs, pairs, .json/.jsonl files.`;
 
 /** Data sources: `--data FIRST` plus any further sources given as positionals. */
 export function dataSources(args: ParsedArgs): string[] {

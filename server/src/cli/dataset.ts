@@ -1,10 +1,14 @@
-// `xanes-lens dataset SOURCE... [--json] [--min-coverage F] [--wacsf] [--cache DIR] [--limit N]`:
+// `xanes-lens dataset SOURCE... [--json] [--min-coverage F] [--wacsf] [--cache DIR] [--limit N] [--model DIR]`:
 // loads data sources, resamples them onto their domains and builds graphs, then prints counts per
-// domain, what was skipped and why, coverage and timings.
+// domain, what was skipped and why, coverage and timings. With --model, on that model's domains
+// and graph settings, as evaluate and finetune will see the data (measured pairs land on its heads).
 import type { CliCommand } from './io';
 import { DATA_SOURCE_HELP } from './args';
+import type { DomainSpec } from '../data/domains';
 import { loadDatasets, type DataSourceSpec } from '../data/load';
-import { tensorize, prepareDataset, type TensorizeReport } from '../data/tensorize';
+import { tensorize, prepareDataset, targetDomainsOf, type TensorizeOptions, type TensorizeReport } from '../data/tensorize';
+import type { ModelMetadata } from '../model/metadata';
+import { readMetadata } from '../model/modelFiles';
 import type { ImportIssue } from '../data/record';
 import { DEFAULT_WACSF_OPTIONS } from '../baseline/wacsf';
 
@@ -21,7 +25,9 @@ export interface DatasetSummary {
   timings: { loadMs: number; tensorizeMs: number; fromCache: boolean };
 }
 
-const USAGE = `usage: xanes-lens dataset SOURCE... [--json] [--min-coverage 0.8] [--wacsf] [--cache DIR] [--limit N]\n${DATA_SOURCE_HELP}`;
+const USAGE = `usage: xanes-lens dataset SOURCE... [--json] [--min-coverage 0.8] [--wacsf] [--cache DIR] [--limit N] [--model DIR]
+  --model   count on this model's domains and graph settings (what evaluate/finetune will use)
+${DATA_SOURCE_HELP}`;
 
 function reasonKey(reason: string): string {
   return reason.replace(/-?\d+(\.\d+)?/g, '#');
@@ -34,17 +40,19 @@ export const run: CliCommand = async (args, io) => {
   let wacsf = false;
   let cacheDir: string | undefined;
   let limit: number | undefined;
+  let modelDir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') json = true;
     else if (a === '--wacsf') wacsf = true;
-    else if (a === '--min-coverage' || a === '--cache' || a === '--limit') {
+    else if (a === '--min-coverage' || a === '--cache' || a === '--limit' || a === '--model') {
       const v = args[++i];
       if (v === undefined) {
         io.stderr(`${a} needs a value\n${USAGE}\n`);
         return 2;
       }
       if (a === '--cache') cacheDir = v;
+      else if (a === '--model') modelDir = v;
       else {
         const x = Number(v);
         if (!Number.isFinite(x) || x < 0 || (a === '--min-coverage' && x > 1)) {
@@ -67,7 +75,22 @@ export const run: CliCommand = async (args, io) => {
     return 2;
   }
   const sources: DataSourceSpec[] = paths.map((p) => ({ path: p, ...(limit !== undefined ? { limit } : {}) }));
-  const opts = { minCoverage, ...(wacsf ? { wacsf: DEFAULT_WACSF_OPTIONS } : {}) };
+  const opts: TensorizeOptions = { minCoverage, ...(wacsf ? { wacsf: DEFAULT_WACSF_OPTIONS } : {}) };
+  if (modelDir !== undefined) {
+    let meta: ModelMetadata;
+    try {
+      meta = readMetadata(modelDir);
+    } catch (e) {
+      io.stderr(`xanes-lens dataset: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const domains: DomainSpec[] = meta.domains.map((d) => ({
+      id: d.id, element: d.element, edge: d.edge, method: d.method, energies: [...d.energies], ...(d.relative ? { relative: true } : {}),
+    }));
+    opts.graph = meta.graph;
+    opts.domains = domains;
+    opts.onlyDomains = domains.map((d) => d.id);
+  }
   let issues: ImportIssue[];
   let report: TensorizeReport;
   let count: number;
@@ -82,7 +105,8 @@ export const run: CliCommand = async (args, io) => {
     timings = { ...p.timings, fromCache: p.fromCache };
   } else {
     const t0 = Date.now();
-    const loaded = await loadDatasets(sources);
+    const targets = targetDomainsOf(opts);
+    const loaded = await loadDatasets(sources, { minCoverage, ...(targets ? { targetDomains: targets } : {}) });
     const t1 = Date.now();
     const t = tensorize(loaded.records, opts);
     issues = loaded.issues;

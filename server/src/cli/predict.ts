@@ -5,12 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildAbsorberGraph, graphFromNeighbourList } from '../graph/build';
 import type { AbsorberGraph, GraphOptions } from '../graph/types';
+import { parseDomainId } from '../data/domains';
 import { detectKind, loadDataset } from '../data/load';
+import type { SpectrumRecord } from '../data/record';
 import { DEFAULT_SETTINGS } from '../lsp/settings';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../model/backend';
 import { resolveModelDir } from '../model/modelLocation';
 import { loadPredictor, uncoveredError, type Predictor } from '../model/predictor';
 import { absorbingSites } from '../structure/sites';
+import { modelDomainSpecs } from '../training/evaluateModel';
 import type { Structure } from '../structure/types';
 import { listOption, numberOption, parseArgs, UsageError } from './args';
 import type { CliCommand } from './io';
@@ -54,6 +57,11 @@ function structureJobs(
   });
 }
 
+/** The method a record is predicted as: that of the domain it was assigned to, else its own. */
+function recordMethod(r: SpectrumRecord): string {
+  return (r.domain !== undefined ? parseDomainId(r.domain)?.method : undefined) ?? r.method;
+}
+
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, { flags: ['help'], options: ['site', 'model', 'backend', 'method', 'elements', 'out', 'format', 'tolerance'] });
   if (args.flags.has('help')) {
@@ -85,19 +93,20 @@ export const run: CliCommand = async (argv, io) => {
   const jobs: SiteJob[] = [];
   for (const file of args.positionals) {
     if (isDataSource(file)) {
-      const { records, issues } = await loadDataset(file);
+      // Measured pairs take the domain of the model's head for their element (not their own).
+      const { records, issues } = await loadDataset(file, { targetDomains: modelDomainSpecs(predictor) });
       for (const issue of issues) refuse(`${issue.file}${issue.line ? `:${issue.line}` : ''}`, issue.reason);
       for (const r of records) {
         if (r.structure && r.absorberIndex !== null) {
           const s = r.structure;
           const i = r.absorberIndex;
-          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: i, method: method ?? r.method, graph: () => buildAbsorberGraph(s, i, graphOptions) });
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: i, method: method ?? recordMethod(r), graph: () => buildAbsorberGraph(s, i, graphOptions) });
         } else if (r.structure) {
           // Site-averaged record: predict every site of the absorbing element.
-          jobs.push(...structureJobs(r.id, r.structure, graphOptions, method ?? r.method, elements, undefined, r.absorber));
+          jobs.push(...structureJobs(r.id, r.structure, graphOptions, method ?? recordMethod(r), elements, undefined, r.absorber));
         } else if (r.neighbourList) {
           const list = r.neighbourList;
-          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: r.absorberIndex, method: method ?? r.method, graph: () => graphFromNeighbourList(r.absorber, list, graphOptions) });
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: r.absorberIndex, method: method ?? recordMethod(r), graph: () => graphFromNeighbourList(r.absorber, list, graphOptions) });
         } else {
           refuse(r.id, 'record has neither a structure nor a neighbour list');
         }

@@ -42,8 +42,30 @@ export function domainId(element: string, edge: string, method: string, relative
   return `${element}-${edge}-${method}${relative ? '-rel' : ''}`;
 }
 
-/** The default domain for a record; undefined when we have no grid for that element. */
-export function defaultDomainFor(r: Pick<SpectrumRecord, 'absorber' | 'edge' | 'method' | 'relativeEnergies'>): DomainSpec | undefined {
+/** 'Cu-K-FEFF' → its parts; 'Ti-K-FDMNES-rel' is relative. Undefined when the id has no such shape. */
+export function parseDomainId(id: string): { element: string; edge: string; method: string; relative: boolean } | undefined {
+  const m = /^([A-Z][a-z]?)-([A-Za-z0-9]+)-(.+?)(-rel)?$/.exec(id);
+  if (!m) return undefined;
+  return { element: m[1], edge: m[2], method: m[3], relative: m[4] !== undefined };
+}
+
+/** The grid a domain id gets when nothing configures it (the one its simulations would get). */
+export function domainFromId(id: string): DomainSpec | undefined {
+  const p = parseDomainId(id);
+  if (!p) return undefined;
+  const d = defaultDomainFor({ absorber: p.element, edge: p.edge, method: p.method, relativeEnergies: p.relative });
+  return d && d.id === id ? d : undefined;
+}
+
+/**
+ * The default domain for a record; undefined when we have no grid for that element. A record
+ * that names its domain (measured spectra tuning a simulation head) gets that one.
+ */
+export function defaultDomainFor(r: Pick<SpectrumRecord, 'absorber' | 'edge' | 'method' | 'relativeEnergies' | 'domain'>): DomainSpec | undefined {
+  if (r.domain !== undefined) {
+    const d = domainFromId(r.domain);
+    return d && d.element === r.absorber && d.edge === r.edge ? d : undefined;
+  }
   const base = { element: r.absorber, edge: r.edge, method: r.method };
   if (r.relativeEnergies) {
     return { ...base, id: domainId(r.absorber, r.edge, r.method, true), energies: relativeGrid(), relative: true };
@@ -65,7 +87,11 @@ export class DomainRegistry {
   }
 
   /** Domain of a record: a configured one with the same id wins over the default grid. */
-  resolve(r: Pick<SpectrumRecord, 'absorber' | 'edge' | 'method' | 'relativeEnergies'>): DomainSpec | undefined {
+  resolve(r: Pick<SpectrumRecord, 'absorber' | 'edge' | 'method' | 'relativeEnergies' | 'domain'>): DomainSpec | undefined {
+    if (r.domain !== undefined) {
+      const named = this.byId.get(r.domain);
+      if (named) return named.element === r.absorber && named.edge === r.edge ? named : undefined;
+    }
     const d = defaultDomainFor(r);
     if (!d) return undefined;
     const known = this.byId.get(d.id);

@@ -31,6 +31,11 @@ export interface SpectrumRecord {
   relativeEnergies?: boolean;
   /** Spectrum averaged over all absorber sites of the structure. */
   siteAveraged?: boolean;
+  /**
+   * Output domain id ('Cu-K-FEFF') when it is not the one of (absorber, edge, method): measured
+   * spectra keep method 'experiment' but train and score the head of a simulation domain.
+   */
+  domain?: string;
   /** Where the record came from (repository path, file name). */
   source: string;
   licence: string;

@@ -1,6 +1,9 @@
 // Conservative resampling onto a domain grid: linear interpolation inside the source range only.
 // Points outside are masked, never extrapolated, so a loss can ignore them.
 
+/** Share of a domain window a spectrum must cover to be used (tensorize, measured pairs). */
+export const DEFAULT_MIN_COVERAGE = 0.8;
+
 export interface Resampled {
   values: Float32Array;
   /** 1 where the grid point lies inside the source energy range. */

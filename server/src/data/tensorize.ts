@@ -10,11 +10,12 @@ import { DEFAULT_GRAPH_OPTIONS, type AbsorberGraph, type GraphOptions } from '..
 import { elementSymbol } from '../structure/elements';
 import type { Vec3 } from '../structure/types';
 import { sameWacsfOptions, wacsfForSite, wacsfFromDistances, wacsfLength, type WacsfOptions } from '../baseline/wacsf';
-import { DomainRegistry, type DomainSpec } from './domains';
+import { DomainRegistry, domainFromId, type DomainSpec } from './domains';
 import type { ImportIssue, SpectrumRecord } from './record';
-import { resampleOntoGrid } from './resample';
-import { loadDatasets, type DataSourceSpec } from './load';
+import { DEFAULT_MIN_COVERAGE, resampleOntoGrid } from './resample';
+import { loadDatasets, type DataSourceSpec, type LoadContext } from './load';
 import { errorMessage, isFolder, walkFolders } from './importers/common';
+import { measuredInputs } from './importers/measured';
 
 export interface TensorizeOptions {
   graph?: GraphOptions;
@@ -116,7 +117,7 @@ function absorberSites(r: SpectrumRecord): (number | null)[] {
 
 export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}): { set: TensorizedSet; report: TensorizeReport } {
   const g = opts.graph ?? DEFAULT_GRAPH_OPTIONS;
-  const minCoverage = opts.minCoverage ?? 0.8;
+  const minCoverage = opts.minCoverage ?? DEFAULT_MIN_COVERAGE;
   const registry = new DomainRegistry(opts.domains ?? []);
   const only = opts.onlyDomains && opts.onlyDomains.length ? new Set(opts.onlyDomains) : undefined;
   const asked = opts.wacsf === false || opts.wacsf === undefined ? undefined : opts.wacsf;
@@ -136,7 +137,7 @@ export function tensorize(records: SpectrumRecord[], opts: TensorizeOptions = {}
   records.forEach((r, ri) => {
     const domain = registry.resolve(r);
     if (!domain) {
-      skipped.push({ id: r.id, reason: `no domain grid for ${r.absorber} ${r.edge}-edge ${r.method}` });
+      skipped.push({ id: r.id, reason: `no domain grid for ${r.absorber} ${r.edge}-edge ${r.method}${r.domain !== undefined ? ` (domain ${r.domain})` : ''}` });
       return;
     }
     if (only && !only.has(domain.id)) return;
@@ -323,13 +324,27 @@ function hashSource(h: ReturnType<typeof createHash>, abs: string): void {
     const st = existsSync(p) ? statSync(p) : undefined;
     h.update(`${p}|${st?.size ?? -1}|${st?.mtimeMs ?? -1}|`);
   };
-  if (!isFolder(abs)) {
-    stamp(abs);
-    return;
+  if (!isFolder(abs)) stamp(abs);
+  else {
+    walkFolders(abs, (d, entries) => {
+      h.update(`${d}/|`);
+      for (const e of entries) if (!e.startsWith('.') && !isFolder(join(d, e))) stamp(join(d, e));
+    });
   }
-  walkFolders(abs, (d, entries) => {
-    h.update(`${d}/|`);
-    for (const e of entries) if (!e.startsWith('.') && !isFolder(join(d, e))) stamp(join(d, e));
+  // A pairs manifest may name structures and spectra outside its folder.
+  for (const p of measuredInputs(abs)) stamp(resolve(p));
+}
+
+/**
+ * Where measured spectra go when a run is restricted to a list of domains (a model's outputs in
+ * evaluate and fine-tune, a config's data.domains): that list, with configured grids where given.
+ * Without a list they keep a domain of their own.
+ */
+export function targetDomainsOf(opts: TensorizeOptions): DomainSpec[] | undefined {
+  if (!opts.onlyDomains || opts.onlyDomains.length === 0) return undefined;
+  return opts.onlyDomains.flatMap((id) => {
+    const d = opts.domains?.find((x) => x.id === id) ?? domainFromId(id);
+    return d ? [d] : [];
   });
 }
 
@@ -373,7 +388,9 @@ export async function prepareDataset(
       return { set: hit.set, report, issues, fromCache: true, cacheFile: file, timings: { loadMs: Date.now() - t0, tensorizeMs: 0 } };
     }
   }
-  const loaded = given ? { records: given, issues: [] } : await loadDatasets(sources);
+  const targets = targetDomainsOf(tOpts);
+  const ctx: LoadContext = { ...(targets ? { targetDomains: targets } : {}), ...(tOpts.minCoverage !== undefined ? { minCoverage: tOpts.minCoverage } : {}) };
+  const loaded = given ? { records: given, issues: [] } : await loadDatasets(sources, ctx);
   const t1 = Date.now();
   const { set, report } = tensorize(loaded.records, tOpts);
   const t2 = Date.now();

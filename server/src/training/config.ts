@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { TRAIN_CONFIG_SCHEMA } from './schema';
 
-export type SourceKindSetting = 'auto' | 'jsonl' | 'pymatgen' | 'feff' | 'xanesnet';
+export type SourceKindSetting = 'auto' | 'jsonl' | 'pymatgen' | 'feff' | 'xanesnet' | 'measured';
 
 export interface SourceConfig {
   path: string;

@@ -7,7 +7,8 @@ import { loadModelFiles, type LoadedModelFiles } from '../model/modelFiles';
 import { stdScaleOf, type OutputNormalisation } from '../model/metadata';
 import { applyStdScale } from './calibration';
 import type { DomainSpec } from '../data/domains';
-import { prepareDataset, type TensorizedSet } from '../data/tensorize';
+import type { ImportIssue } from '../data/record';
+import { prepareDataset, type SkippedRecord, type TensorizedSet } from '../data/tensorize';
 import { loadTrainConfig } from './config';
 import { GnnAdapter } from './gnnAdapter';
 import { combineMembers, metricsOf, predictSamples, type SamplePrediction } from './predict';
@@ -31,8 +32,21 @@ export function mapDomains(model: LoadedModelFiles, set: TensorizedSet): ModelOn
   return { headOfDomain, norm, covered: (i) => headOfDomain[set.domainIndex[i]] >= 0 };
 }
 
+/**
+ * Says which inputs were left out and why (first 20): data given by hand, such as measured
+ * pairs, is small, and a silently missing spectrum would go unnoticed.
+ */
+export function logNotUsed(log: (line: string) => void, issues: readonly ImportIssue[], skipped: readonly SkippedRecord[]): void {
+  const problems = [
+    ...issues.map((i) => `${i.file}${i.line ? `:${i.line}` : ''}${i.id ? ` (${i.id})` : ''}: ${i.reason}`),
+    ...skipped.map((k) => `${k.id}: ${k.reason}`),
+  ];
+  for (const line of problems.slice(0, 20)) log(`not used: ${line}`);
+  if (problems.length > 20) log(`not used: … and ${problems.length - 20} more`);
+}
+
 /** The model's own grids as domain specs, so data is resampled exactly onto its outputs. */
-export function modelDomainSpecs(model: LoadedModelFiles): DomainSpec[] {
+export function modelDomainSpecs(model: Pick<LoadedModelFiles, 'metadata'>): DomainSpec[] {
   return model.metadata.domains.map((d) => ({
     id: d.id, element: d.element, edge: d.edge, method: d.method, energies: [...d.energies],
     ...(d.relative ? { relative: true } : {}),
@@ -80,7 +94,9 @@ export async function evaluateModel(o: EvaluateOptions): Promise<EvaluateReport>
     indices = split === 'all' ? Array.from({ length: set.count }, (_, i) => i) : s[split];
   } else if (o.data && o.data.length) {
     const g = model.metadata.graph;
-    set = (await prepareDataset(o.data.map((p) => ({ path: p })), { graph: g, domains: modelDomainSpecs(model), onlyDomains: model.metadata.domains.map((d) => d.id) })).set;
+    const prepared = await prepareDataset(o.data.map((p) => ({ path: p })), { graph: g, domains: modelDomainSpecs(model), onlyDomains: model.metadata.domains.map((d) => d.id) });
+    set = prepared.set;
+    logNotUsed(log, prepared.issues, prepared.report.skipped);
     indices = Array.from({ length: set.count }, (_, i) => i);
   } else {
     throw new Error('evaluate needs a training config (--config) or data sources (--data)');

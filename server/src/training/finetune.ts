@@ -9,7 +9,7 @@ import { loadModelFiles, saveModel } from '../model/modelFiles';
 import type { NamedWeight } from '../model/network';
 import { prepareDataset } from '../data/tensorize';
 import type { ModelAdapter } from './adapter';
-import { mapDomains, modelDomainSpecs, predictWithModel } from './evaluateModel';
+import { logNotUsed, mapDomains, modelDomainSpecs, predictWithModel } from './evaluateModel';
 import { GnnAdapter } from './gnnAdapter';
 import { metricsOf } from './predict';
 import type { FinetuneReport } from './protocol';
@@ -75,9 +75,10 @@ export interface FinetuneOptions {
 export async function finetuneModel(o: FinetuneOptions): Promise<FinetuneReport> {
   const log = o.log ?? (() => {});
   const model = loadModelFiles(o.modelDir);
-  const { set } = await prepareDataset(o.data.map((p) => ({ path: p })), {
+  const { set, issues, report } = await prepareDataset(o.data.map((p) => ({ path: p })), {
     graph: model.metadata.graph, domains: modelDomainSpecs(model), onlyDomains: model.metadata.domains.map((d) => d.id),
   });
+  logNotUsed(log, issues, report.skipped);
   const map = mapDomains(model, set);
   const usable = Array.from({ length: set.count }, (_, i) => i).filter((i) => map.covered(i));
   if (usable.length < 2) throw new Error(`fine-tuning needs at least 2 spectra in the model's domains; found ${usable.length}`);

@@ -21,7 +21,7 @@ export const TRAIN_CONFIG_SCHEMA = {
             required: ['path'],
             properties: {
               path: { type: 'string', minLength: 1 },
-              kind: { enum: ['auto', 'jsonl', 'pymatgen', 'feff', 'xanesnet'], default: 'auto' },
+              kind: { enum: ['auto', 'jsonl', 'pymatgen', 'feff', 'xanesnet', 'measured'], default: 'auto' },
               absorber: { type: 'string' },
               absorberIndex: { type: 'integer', minimum: 0 },
               method: { type: 'string' },
