@@ -190,3 +190,20 @@ test('dataset on measured pairs: a folder of CIF/XYZ + spectrum files and a *.pa
   assert.match(m.stdout, new RegExp(`Fe-K-experiment +1 +${fe} `));
   assert.match(m.stdout, /unknown key 'shfit'/);
 });
+
+test('normalize on a SPEC file: --scan picks the scan; without it the energy scans are listed', () => {
+  const spec = path.join(ROOT, 'test/fixtures/spectra/fe-scans.spec');
+  const listed = cli('normalize', spec);
+  assert.equal(listed.code, 2);
+  assert.match(listed.stderr, /fe-scans\.spec holds 2 energy scans; choose one by number:/);
+  assert.match(listed.stderr, / {3}3 {2}escan {2}7\.05 7\.25 40 1 {3}\(12 points: Energy, Epoch, Seconds, I0, It, If, I ref; aborted\)/);
+  assert.match(listed.stderr, /choose one with --scan N/);
+  const r = cli('normalize', spec, '--scan', '2', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = json<{ format: string; scan: { key: string; points: number }; mode: string; columns: string[]; energies: number[]; mu: number[] }>(r.stdout);
+  assert.equal(out.format, 'spec');
+  assert.deepEqual([out.scan.key, out.scan.points], ['2', 41]);
+  assert.deepEqual([out.mode, ...out.columns], ['transmission', 'Energy', 'I0', 'It']);
+  assert.equal(out.energies[0], 7050);
+  assert.equal(out.mu[0], Math.log(100000 / 74082));
+});

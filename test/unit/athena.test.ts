@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { readDumper } from '../../server/src/spectrum/dumper';
 import { AthenaGroupChoiceError, athenaGroupText, isAthenaText, parseAthenaProject, selectAthenaGroup } from '../../server/src/spectrum/athena';
 import { loadSpectrumBytes, spectrumTextFromBytes } from '../../server/src/spectrum/bytes';
-import { loadSpectrumText } from '../../server/src/spectrum/load';
+import { loadSpectrumText, multiPartFile, partChoiceNeeded } from '../../server/src/spectrum/load';
 import { normalizeSpectrum } from '../../server/src/spectrum/normalize';
 import { run } from '../../server/src/cli/normalize';
 import { athenaProjectOf, decodeExperimental, overlayableGroups } from '../../client/src/panel/files';
@@ -288,4 +288,28 @@ test('CLI normalize on a project: --group by label or number; without it, the gr
   const notPrj = await cli([fixture('synthetic-fe.xdi'), '--group', '1']);
   assert.equal(notPrj.code, 2);
   assert.match(notPrj.err, /--group picks a group of an Athena project; synthetic-fe\.xdi is read as xdi/);
+});
+
+test('the picker path shared with SPEC files: μ(E) groups offered by record number, the chosen one extracted', () => {
+  const multi = multiPartFile(text(PLAIN), PLAIN);
+  assert.ok(multi);
+  assert.equal(multi.kind, 'athena');
+  assert.equal(multi.noun, 'Athena group');
+  assert.deepEqual(multi.offered.map((p) => [p.key, p.label]), [[1, 'Fe foil'], [2, "Fe2O3 'hematite' (shifted)"], [4, 'Fe foil XANES window']]);
+  assert.equal(multi.others, 1);
+  assert.equal(multi.offered[1].detail, 'E0 7120.00 eV · energy shift -1.5 eV applied');
+  const part = multi.extract(2);
+  assert.equal(part.fileName, PLAIN, 'the curve is named after the group, so the file keeps its name');
+  assert.equal(part.text, athenaGroupText(parseAthenaProject(text(PLAIN), PLAIN).groups[1], PLAIN));
+  let error: unknown;
+  try {
+    multi.extract();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof AthenaGroupChoiceError);
+  assert.equal(partChoiceNeeded(error), 'group');
+  // `select` is the general name of the option; `group` still works and means the same.
+  assert.deepEqual(loadSpectrumText(text(PLAIN), PLAIN, undefined, { select: 'Fe foil' }).spectrum, loadSpectrumText(text(PLAIN), PLAIN, undefined, { group: 1 }).spectrum);
+  assert.equal(loadSpectrumText(text(PLAIN), PLAIN, undefined, { select: 4, group: 1 }).athena?.index, 4);
 });

@@ -299,6 +299,25 @@ test("measured pairs with a model's domains: the element's head, chosen by perio
   assert.ok(Math.abs(normalizeSpectrum(t.energies, t.mu).e0 - 16) < 0.5, 'the rutile edge 16 eV above the tabulated Ti K edge');
 });
 
+test('measured pairs: a SPEC file needs its scan named; the manifest\'s scan picks it', async () => {
+  const dir = tempDir('xanes-measured-spec-');
+  fs.copyFileSync(path.resolve('test/fixtures/structures/cod-hematite-R-3c.cif'), path.join(dir, 'hem.cif'));
+  fs.copyFileSync(path.resolve('test/fixtures/spectra/fe-scans.spec'), path.join(dir, 'hem.spec'));
+  // Named by stem only: two energy scans (2 and 3), so the pair is an issue that says how to choose.
+  const folder = await loadDataset(dir);
+  assert.equal(folder.records.length, 0);
+  assert.match(folder.issues[0]?.reason ?? '', /name the scan with 'scan' in a \*\.pairs\.json manifest/);
+  fs.writeFileSync(path.join(dir, 'set.pairs.json'), JSON.stringify([
+    { structure: 'hem.cif', spectrum: 'hem.spec', scan: 2, element: 'Fe' },
+    { structure: 'hem.cif', spectrum: 'hem.spec', scan: '2', group: 1, id: 'both' },
+  ]));
+  const m = await loadDataset(path.join(dir, 'set.pairs.json'));
+  assert.deepEqual(m.records.map((r) => [r.id, r.absorber, r.source.endsWith('hem.spec#2')]), [['hem-2', 'Fe', true]]);
+  const direct = loadSpectrumBytes(fs.readFileSync(path.join(dir, 'hem.spec')), 'hem.spec', undefined, { select: 2 }).spectrum;
+  assert.equal(m.records[0].energies.length, direct.energies.length, 'every point of scan 2');
+  assert.match(m.issues.map((i) => i.reason).join('\n'), /'group' \(Athena\) and 'scan' \(SPEC\) exclude each other/);
+});
+
 test('measured pairs: unreadable spectra, other edges, ambiguous files and Athena choices are issues; mixed folders say what was passed over', async () => {
   const dir = tempDir('xanes-measured-bad-');
   const copy = (from: string, to: string): void => fs.copyFileSync(path.join(PAIRS, from), path.join(dir, to));

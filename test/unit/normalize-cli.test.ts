@@ -77,3 +77,62 @@ test('errors are clear and return non-zero', async () => {
   r = await call([fixture('synthetic-fe.xdi'), '--columns', 'energy,nosuch']);
   assert.match(r.err, /no column named "nosuch"/);
 });
+
+test('normalize on a SPEC file: --scan picks the scan; without it the scans are listed with the option to use', async () => {
+  const spec = fixture('fe-scans.spec');
+  const listed = await call([spec]);
+  assert.equal(listed.code, 2);
+  assert.match(listed.err, /fe-scans\.spec holds 2 energy scans; choose one by number:\n {3}1 {2}ascan/);
+  assert.match(listed.err, /\n {3}3 {2}escan {2}7\.05 7\.25 40 1 {3}\(12 points: .*; aborted\)\nchoose one with --scan N\n/);
+  const r = await call([spec, '--scan', '2', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { format: string; scan: { key: string; points: number }; mode: string; columns: string[]; energies: number[]; mu: number[]; notes: string[] };
+  assert.equal(j.format, 'spec');
+  assert.equal(j.scan.key, '2');
+  assert.equal(j.mode, 'transmission');
+  assert.deepEqual(j.columns, ['Energy', 'I0', 'It']);
+  assert.equal(j.energies[0], 7050);
+  assert.equal(j.mu[0], Math.log(100000 / 74082));
+  assert.ok(j.notes.includes('82 MCA line(s) (@A) skipped'));
+  const text = await call([spec, '--scan', '2', '--columns', 'Energy,I0,If', '--mode', 'fluorescence']);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^file: .*fe-scans\.spec \(SPEC scan 2 "escan {2}7\.05 7\.25 40 1", fluorescence from Energy, I0, If\)$/m);
+  assert.match(text.out, /^note: 82 MCA line\(s\) \(@A\) skipped$/m);
+  // The aborted scan stops at 7105 eV, before the edge: it loads, but there is no edge step to find.
+  const aborted = await call([spec, '--scan', '3']);
+  assert.equal(aborted.code, 2);
+  assert.match(aborted.err, /edge step/);
+});
+
+test('--scan and --group are checked against the file', async () => {
+  let r = await call([fixture('synthetic-fe.xdi'), '--scan', '2']);
+  assert.match(r.err, /--scan picks a scan of a SPEC file; synthetic-fe\.xdi is read as xdi/);
+  r = await call([fixture('fe-scans.spec'), '--group', '2']);
+  assert.match(r.err, /--group picks a group of an Athena project; fe-scans\.spec is read as spec/);
+  r = await call([fixture('fe-scans.spec'), '--scan', 'two']);
+  assert.match(r.err, /--scan needs a scan number \(12, or 12\.2 for the second scan numbered 12\), got "two"/);
+  r = await call([fixture('fe-scans.spec'), '--scan', '2', '--group', '1']);
+  assert.match(r.err, /--group \(Athena projects\) and --scan \(SPEC files\) exclude each other/);
+  r = await call([fixture('athena-fe.prj'), '--scan', '1']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--scan picks a scan of a SPEC file; athena-fe\.prj is read as athena/);
+});
+
+test('normalize reads the files beamlines write: 9809 angles, SSRL names, Excel CSV, summed fluorescence channels', async () => {
+  const cases: [string, string, RegExp | undefined][] = [
+    ['fe-9809.dat', 'transmission', /energies from the monochromator angle "angle_o"/],
+    ['ssrl-fe.dat', 'transmission', undefined],
+    ['excel-de.csv', 'transmission', /column 4 \("Bemerkung"\) holds text/],
+    ['fe-ff13.dat', 'fluorescence', /^fluorescence sum\(FF1\.\.FF13\)/],
+  ];
+  for (const [file, mode, note] of cases) {
+    const r = await call([fixture(file), '--json']);
+    assert.equal(r.code, 0, `${file}: ${r.err}`);
+    const j = JSON.parse(r.out) as { mode: string; e0: number; notes: string[] };
+    assert.equal(j.mode, mode, file);
+    assert.ok(Math.abs(j.e0 - 7112) < 2.5, `${file}: E0 ${j.e0}`);
+    if (note) assert.ok(j.notes.some((n) => note.test(n)), `${file}: ${j.notes.join(' | ')}`);
+  }
+  const sum = await call([fixture('fe-ff13.dat'), '--columns', 'Energy,I0,sum(FF1..FF13)', '--mode', 'fluorescence', '--json']);
+  assert.equal(sum.code, 0, sum.err);
+});

@@ -238,6 +238,18 @@ test('panel: plot, list, hide, overlay + align, exports, state restore', { skip 
   const rAfter = Number(/r = (-?[\d.]+)/.exec(await items.nth(0).getByTestId('similarity').innerText())?.[1]);
   assert.ok(rAfter > 0.995 && rAfter > rBefore, `r ${rBefore} → ${rAfter}`);
 
+  // How the file was read reaches the panel: an XDI says nothing; keV energies say they were converted.
+  assert.equal(await page.getByTestId('load-note').count(), 0);
+  const kev = ['# energy_keV  mu', ...a.energies.map((e, i) => `${(e / 1000).toFixed(5)}  ${(0.1 + 1.3 * a.mu[i]).toFixed(6)}`)].join('\n');
+  await send(page, { type: 'experimental', fileName: 'kev.dat', text: kev });
+  await page.getByTestId('load-note').first().waitFor();
+  assert.match((await page.getByTestId('load-note').allInnerTexts()).join('\n'), /keV .*converted to eV/);
+  await send(page, { type: 'experimental', fileName: 'measured.xdi', text: measuredXdi(a) });
+  await page.getByTestId('normalisation').waitFor();
+  await items.nth(0).getByTestId('label').click();
+  await page.getByTestId('auto-align').click();
+  assert.ok(Math.abs(Number(await page.getByTestId('shift-number').inputValue()) - shift) < 0.15);
+
   // Exports: CSV of the visible curves, XDI with provenance, PNG of the plot.
   await items.nth(1).getByTestId('toggle').uncheck();
   await page.getByTestId('export-csv').click();

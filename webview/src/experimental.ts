@@ -40,6 +40,9 @@ export function renderExperimental(root: HTMLElement, ex: ExperimentalState | un
   if (!loaded) return;
   const meta = Object.entries(loaded.metadata).filter(([k]) => /^(Element\.|Sample\.name|Facility\.name|Beamline\.name|Scan\.start_time)/i.test(k));
   if (meta.length > 0) root.append(h('div', { class: 'meta', text: meta.map(([k, v]) => `${k}: ${v}`).join(' · ') }));
+  // How the file was read (units converted, columns guessed, points dropped): a wrong guess is
+  // only caught if the scientist sees it.
+  for (const note of loaded.notes) root.append(h('div', { class: 'meta note', 'data-testid': 'load-note', text: note }));
   const names = loaded.table.names;
   if (names.length > 2) {
     const c = loaded.choice;

@@ -1,9 +1,10 @@
 // Reading a measured spectrum from disk for the panel: size and type checks with messages a
-// scientist can act on, gzip undone (Athena projects), and an Athena project narrowed to the one
-// group the panel shows, so the webview reads it with the loader it uses for every file.
-import { type AthenaGroup, type AthenaProject, parseAthenaProject } from '../../../server/src/spectrum/athena';
+// scientist can act on, gzip undone (Athena projects), and an Athena project or SPEC file narrowed
+// to the one group or scan the panel shows, so the webview reads it with the loader it uses for
+// every file.
+import { type AthenaProject, parseAthenaProject } from '../../../server/src/spectrum/athena';
 import { spectrumTextFromBytes } from '../../../server/src/spectrum/bytes';
-import { isAthenaFile } from '../../../server/src/spectrum/load';
+import { isAthenaFile, multiPartFile, type MultiPartFile } from '../../../server/src/spectrum/load';
 
 export const MAX_EXPERIMENTAL_BYTES = 20 * 1024 * 1024;
 
@@ -25,10 +26,12 @@ export function athenaProjectOf(fileName: string, text: string): AthenaProject |
   return isAthenaFile(text, fileName) ? parseAthenaProject(text, fileName) : undefined;
 }
 
-/** The groups offered for overlay: μ(E) and readable. */
-export function overlayableGroups(project: AthenaProject): AthenaGroup[] {
-  return project.groups.filter((g) => g.isMu && !g.problem);
+/** The spectra of a file that holds several (Athena project, SPEC file), to pick one from. */
+export function multiPartOf(fileName: string, text: string): MultiPartFile | undefined {
+  return multiPartFile(text, fileName);
 }
+
+export { overlayableGroups } from '../../../server/src/spectrum/athena';
 
 export const SAVE_FILTERS: Record<'csv' | 'xdi' | 'png', Record<string, string[]>> = {
   csv: { 'CSV': ['csv'] },

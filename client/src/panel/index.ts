@@ -6,11 +6,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
 import type { TextRange } from '../../../server/src/structure/types';
-import { type AthenaGroup, type AthenaProject, athenaGroupText, selectAthenaGroup } from '../../../server/src/spectrum/athena';
-import { EXPERIMENTAL_EXTENSIONS } from '../../../server/src/spectrum/load';
+import { EXPERIMENTAL_EXTENSIONS, type MultiPartFile } from '../../../server/src/spectrum/load';
 import { type ExportFormat, type HostToWebview, LIMITS, type ShownSeries, validateWebviewMessage, type WebviewToHost } from '../../../webview/src/protocol';
 import { type SpectrumKey, toPanelOverlay, toPanelSpectrum, spectrumId } from './convert';
-import { athenaProjectOf, decodeExperimental, exportBytes, overlayableGroups, SAVE_FILTERS } from './files';
+import { decodeExperimental, exportBytes, multiPartOf, SAVE_FILTERS } from './files';
 import { renderPanelHtml } from './html';
 
 export const SPECTRUM_VIEW_TYPE = 'xanesLens.spectrum';
@@ -161,8 +160,8 @@ class SpectrumPanel {
     }
   }
 
-  /** `group` names an Athena project's group (label or record number) instead of asking. */
-  async loadExperimental(uri?: vscode.Uri, group?: string | number): Promise<void> {
+  /** `select` names an Athena project's group (label or record number) or a SPEC file's scan instead of asking. */
+  async loadExperimental(uri?: vscode.Uri, select?: string | number): Promise<void> {
     let target = uri;
     if (!target) {
       const picked = await vscode.window.showOpenDialog({
@@ -184,16 +183,17 @@ class SpectrumPanel {
     const decoded = decodeExperimental(name, bytes);
     if (!decoded.ok) throw new Error(decoded.message);
     let text = decoded.text;
-    const project = athenaProjectOf(name, text);
-    if (project) {
-      const chosen = group !== undefined ? selectAthenaGroup(project, name, group) : await pickAthenaGroup(name, project);
+    let shown = name;
+    const multi = multiPartOf(name, text);
+    if (multi) {
+      const chosen = select !== undefined || multi.offered.length <= 1 ? { key: select } : await pickPart(name, multi);
       if (!chosen) return;
-      // The panel gets the one group, already decompressed, and reads it with its usual loader.
-      text = athenaGroupText(chosen, name);
+      // The panel gets the one group or scan, already decompressed, and reads it with its usual loader.
+      ({ text, fileName: shown } = multi.extract(chosen.key));
     }
     // Decompressed text can outgrow what the panel accepts, which would drop the message unseen.
     if (text.length > LIMITS.text) throw new Error(`${name} holds ${(text.length / 1e6).toFixed(0)} million characters of text; spectra over ${LIMITS.text / 1e6} million are not loaded.`);
-    this.post({ type: 'experimental', fileName: name, text });
+    this.post({ type: 'experimental', fileName: shown, text });
   }
 
   requestExport(format: ExportFormat, target?: vscode.Uri): void {
@@ -222,31 +222,29 @@ class SpectrumPanel {
   }
 }
 
-/** Asks which μ(E) group of a project to overlay; one group (or none, explained) needs no question. */
-async function pickAthenaGroup(fileName: string, project: AthenaProject): Promise<AthenaGroup | undefined> {
-  const offered = overlayableGroups(project);
-  if (offered.length <= 1) return selectAthenaGroup(project, fileName);
-  const others = project.groups.length - offered.length;
+/** Asks which spectrum of an Athena project (μ(E) group) or SPEC file (energy scan) to overlay. */
+async function pickPart(fileName: string, multi: MultiPartFile): Promise<{ key: string | number } | undefined> {
+  const why = multi.kind === 'athena' ? 'not μ(E) or unreadable' : 'not over energy, or without data';
+  const what = multi.kind === 'athena' ? 'μ(E) groups' : 'scans';
   const pick = await vscode.window.showQuickPick(
-    offered.map((g) => ({
-      label: g.label,
-      description: `record ${g.index} · ${g.datatype} · ${g.x.length} points`,
-      detail: [g.e0 !== undefined ? `E0 ${g.e0.toFixed(2)} eV` : '', g.eshift !== 0 ? `energy shift ${g.eshift > 0 ? '+' : ''}${g.eshift} eV applied` : ''].filter((t) => t !== '').join(' · ') || undefined,
-      group: g,
-    })),
+    multi.offered.map((p) => ({ label: p.label, description: p.description, detail: p.detail, key: p.key })),
     {
-      title: `${fileName}: Athena group to overlay`,
-      placeHolder: `${offered.length} μ(E) groups${others > 0 ? ` (${others} other group${others > 1 ? 's' : ''}: not μ(E) or unreadable)` : ''}`,
+      title: `${fileName}: ${multi.noun} to overlay`,
+      placeHolder: `${multi.offered.length} ${what}${multi.others > 0 ? ` (${multi.others} other${multi.others > 1 ? 's' : ''}: ${why})` : ''}`,
       matchOnDescription: true,
     },
   );
-  return pick?.group;
+  return pick ? { key: pick.key } : undefined;
 }
 
-/** `{ group: 'Fe foil' | 3 }` from a command's second argument (the Explorer passes a Uri list there). */
-function groupOption(v: unknown): string | number | undefined {
+/**
+ * `{ group: 'Fe foil' | 3 }` or `{ scan: 12 | '12.2' }` from a command's second argument (the
+ * Explorer passes a Uri list there).
+ */
+function selectionOption(v: unknown): string | number | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const g = (v as { group?: unknown }).group;
+  const o = v as { group?: unknown; scan?: unknown; select?: unknown };
+  const g = o.select ?? o.group ?? o.scan;
   return typeof g === 'string' || typeof g === 'number' ? g : undefined;
 }
 
@@ -265,7 +263,7 @@ export function registerSpectrumPanel(context: vscode.ExtensionContext): Spectru
     vscode.commands.registerCommand('xanes.loadExperimental', async (uri?: unknown, options?: unknown) => {
       try {
         panel.ensure(true);
-        await panel.loadExperimental(uri instanceof vscode.Uri ? uri : undefined, groupOption(options));
+        await panel.loadExperimental(uri instanceof vscode.Uri ? uri : undefined, selectionOption(options));
       } catch (e) {
         void vscode.window.showErrorMessage(`XANES: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -1,19 +1,20 @@
-// `xanes-lens normalize FILE [--group LABEL|INDEX] [--json] [--e0 E] [--pre a,b] [--norm a,b]
+// `xanes-lens normalize FILE [--group LABEL|INDEX | --scan N] [--json] [--e0 E] [--pre a,b] [--norm a,b]
 //  [--nnorm N] [--columns E,MU | --columns E,I0,IT --mode transmission|fluorescence]`
 // The panel's normalisation, headless, for batch work on measured spectra.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand, CliIo } from './io';
-import { AthenaGroupChoiceError } from '../spectrum/athena';
 import { spectrumTextFromBytes } from '../spectrum/bytes';
 import type { ColumnChoice, ColumnTable, MuMode } from '../spectrum/columns';
-import { type LoadedSpectrum, type LoadOptions, loadSpectrumText, measuredTable } from '../spectrum/load';
+import { type LoadedSpectrum, type LoadOptions, loadSpectrumText, measuredTable, partChoiceNeeded } from '../spectrum/load';
 import { type FitRegion, normalizeSpectrum, type NormalizeOptions } from '../spectrum/normalize';
 
-const USAGE = `usage: xanes-lens normalize FILE [--group LABEL|INDEX] [--json] [--e0 E] [--pre a,b] [--norm a,b] [--nnorm 0|1|2]
+const USAGE = `usage: xanes-lens normalize FILE [--group LABEL|INDEX | --scan N] [--json] [--e0 E] [--pre a,b] [--norm a,b] [--nnorm 0|1|2]
                             [--columns E,MU] [--columns E,I0,IT --mode transmission|fluorescence]
-  FILE      XDI (.xdi), column text (.dat .xmu .txt .csv) or Athena project (.prj, gzip or plain)
+  FILE      XDI (.xdi), column text (.dat .xmu .txt .csv, 9809), Athena project (.prj, gzip or plain)
+            or SPEC file (.spec, or any name: recognised by its #S scans)
   --group   Athena project group by label or record number (1-based); needed when several hold μ(E)
+  --scan    SPEC scan by number (12, or 12.2 for the second scan numbered 12); needed when several scan energy
   --pre     pre-edge fit range relative to E0 (eV), e.g. -150,-30
   --norm    post-edge fit range relative to E0 (eV), e.g. 50,400
   --columns column numbers (1-based) or names`;
@@ -25,6 +26,7 @@ interface Parsed {
   columns?: string[];
   mode?: MuMode;
   group?: string;
+  scan?: string;
 }
 
 function pair(flag: string, value: string | undefined): [number, number] {
@@ -55,6 +57,10 @@ function parseArgs(args: string[]): Parsed {
       const g = next();
       if (g === undefined || g.trim() === '') throw new Error('--group needs a label or record number');
       out.group = g;
+    } else if (a === '--scan') {
+      const v = next();
+      if (v === undefined || !/^\d+(\.\d+)?$/.test(v.trim())) throw new Error(`--scan needs a scan number (12, or 12.2 for the second scan numbered 12), got "${v ?? ''}"`);
+      out.scan = v.trim();
     } else if (a === '--columns') out.columns = (next() ?? '').split(',').map((s) => s.trim());
     else if (a === '--mode') {
       const m = next();
@@ -65,6 +71,7 @@ function parseArgs(args: string[]): Parsed {
     else throw new Error(`unexpected argument ${a}`);
   }
   if (out.file === '') throw new Error('no FILE given');
+  if (out.group !== undefined && out.scan !== undefined) throw new Error('--group (Athena projects) and --scan (SPEC files) exclude each other');
   return out;
 }
 
@@ -100,16 +107,28 @@ function describe(name: string, r: FitRegion, e0: number): string {
 function load(p: Parsed): LoadedSpectrum {
   const name = path.basename(p.file);
   const text = spectrumTextFromBytes(readFileSync(p.file), name);
-  const options: LoadOptions = p.group !== undefined ? { group: p.group } : {};
+  const select = p.group ?? p.scan;
+  const options: LoadOptions = select !== undefined ? { select } : {};
   try {
     const choice = p.columns ? choiceFrom(measuredTable(text, name, options), p.columns, p.mode) : undefined;
     const loaded = loadSpectrumText(text, name, choice, options);
     if (p.group !== undefined && !loaded.athena) throw new Error(`--group picks a group of an Athena project; ${name} is read as ${loaded.format}`);
+    if (p.scan !== undefined && !loaded.spec) throw new Error(`--scan picks a scan of a SPEC file; ${name} is read as ${loaded.format}`);
     return loaded;
   } catch (e) {
-    if (e instanceof AthenaGroupChoiceError) throw new Error(`${e.message}\nchoose one with --group LABEL|INDEX`);
+    const part = partChoiceNeeded(e);
+    if (part === 'group' && p.scan !== undefined) throw new Error(`--scan picks a scan of a SPEC file; ${name} is an Athena project: choose a group with --group LABEL|INDEX\n${e instanceof Error ? e.message : String(e)}`);
+    if (part === 'scan' && p.group !== undefined) throw new Error(`--group picks a group of an Athena project; ${name} is a SPEC file: choose a scan with --scan N\n${e instanceof Error ? e.message : String(e)}`);
+    if (part === 'group') throw new Error(`${(e as Error).message}\nchoose one with --group LABEL|INDEX`);
+    if (part === 'scan') throw new Error(`${(e as Error).message}\nchoose one with --scan N`);
     throw e;
   }
+}
+
+function source(loaded: LoadedSpectrum): string {
+  if (loaded.athena) return `Athena group ${loaded.athena.index} "${loaded.athena.label}"`;
+  if (loaded.spec) return `SPEC scan ${loaded.spec.key} "${loaded.spec.command}"`;
+  return loaded.format;
 }
 
 function execute(args: string[], io: CliIo): number {
@@ -125,6 +144,7 @@ function execute(args: string[], io: CliIo): number {
       file: p.file,
       format: loaded.format,
       ...(loaded.athena ? { group: loaded.athena } : {}),
+      ...(loaded.spec ? { scan: loaded.spec } : {}),
       mode: c.mode,
       columns: used,
       e0: r.e0,
@@ -141,7 +161,7 @@ function execute(args: string[], io: CliIo): number {
     return 0;
   }
   const lines = [
-    `file: ${p.file} (${loaded.athena ? `Athena group ${loaded.athena.index} "${loaded.athena.label}"` : loaded.format}, ${c.mode} from ${used.join(', ')})`,
+    `file: ${p.file} (${source(loaded)}, ${c.mode} from ${used.join(', ')})`,
     `E0: ${fmt(r.e0)} eV (${r.e0Source === 'given' ? 'given' : 'maximum of the first derivative'})`,
     `edge step: ${r.edgeStep.toPrecision(5)}`,
     describe('pre-edge', r.pre, r.e0),

@@ -268,6 +268,11 @@ export function describeAthenaGroup(g: AthenaGroup): string {
   return `${String(g.index).padStart(3)}  "${g.label}"  ${what}`;
 }
 
+/** The groups a picker offers: μ(E) and readable. */
+export function overlayableGroups(project: AthenaProject): AthenaGroup[] {
+  return project.groups.filter((g) => g.isMu && !g.problem);
+}
+
 /** Thrown when the caller has to name one of several groups; the message lists them. */
 export class AthenaGroupChoiceError extends Error {}
 

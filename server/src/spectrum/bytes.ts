@@ -25,15 +25,42 @@ function inflate(bytes: Uint8Array, fileName: string): Uint8Array {
   }
 }
 
-/** Text of a measured file: decompressed when gzip, refused when empty or binary. */
+/** UTF-16 by its byte-order mark, or by ASCII text with every other byte zero (no mark). */
+function utf16(data: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return 'utf-16le';
+  if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) return 'utf-16be';
+  const n = Math.min(data.length, 4096) & ~1;
+  if (n < 8) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (data[i] === 0) evenZero++;
+    if (data[i + 1] === 0) oddZero++;
+  }
+  if (oddZero === n / 2 && evenZero === 0) return 'utf-16le';
+  if (evenZero === n / 2 && oddZero === 0) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Text of a measured file: decompressed when gzip, decoded as UTF-8, as UTF-16 (Excel's "Unicode
+ * text" export) or, when it is not valid UTF-8, as Windows-1252 (older Windows acquisition
+ * software writes µ and ° that way); refused when empty or binary.
+ */
 export function spectrumTextFromBytes(bytes: Uint8Array, fileName: string): string {
   if (bytes.length === 0) throw new Error(`${fileName} is empty.`);
   const data = isGzip(bytes) ? inflate(bytes, fileName) : bytes;
   if (data.length === 0) throw new Error(`${fileName} decompresses to nothing.`);
+  const wide = utf16(data);
+  if (wide) return new TextDecoder(wide).decode(data);
   if (data.subarray(0, Math.min(data.length, 4096)).includes(0)) {
     throw new Error(`${fileName} is a binary file, not a text spectrum (${EXPERIMENTAL_EXTENSIONS.map((e) => '.' + e).join(' ')}).`);
   }
-  return new TextDecoder('utf-8').decode(data);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder('windows-1252').decode(data);
+  }
 }
 
 /** loadSpectrumText on a file's bytes (the CLI's entry point). */

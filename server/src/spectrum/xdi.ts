@@ -2,7 +2,7 @@
 // `# Namespace.tag: value` fields, `# ///` then free comments, a `#----` line, an optional
 // `# label label …` line, then whitespace-separated numeric rows. Fields keep their order so that a
 // file read and written again is the same file.
-import type { ColumnTable } from './columns';
+import { type ColumnTable, splitLines } from './columns';
 
 export interface XdiField {
   namespace: string;
@@ -38,7 +38,7 @@ export function isXdi(text: string): boolean {
 }
 
 export function parseXdi(text: string): XdiDocument {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = splitLines(text);
   const first = /^#\s*XDI\/(\S+)\s*(.*)$/i.exec(lines[0] ?? '');
   if (!first) throw new Error('not an XDI file: the first line must start with "# XDI/1.0"');
   const doc: XdiDocument = { version: first[1], applications: first[2].trim(), fields: [], columns: [], comments: [], rows: [] };
@@ -110,14 +110,25 @@ export function xdiField(doc: XdiDocument, name: string): string | undefined {
 
 /** The XDI data as a column table (names from Column.N, else the label line). */
 export function xdiToTable(doc: XdiDocument): ColumnTable {
-  const width = Math.max(...doc.rows.map((r) => r.length));
+  // A loop, not Math.max(...rows): spreading 200,000 rows overflows the call stack.
+  let width = 0;
+  for (const r of doc.rows) if (r.length > width) width = r.length;
   const names: string[] = [];
   const units: (string | undefined)[] = [];
   for (let i = 0; i < width; i++) {
     const col = doc.columns.find((c) => c.index === i + 1);
     names.push(col?.name ?? doc.labels?.[i] ?? `col${i + 1}`);
-    units.push(col?.units);
+    // GSECARS writes the PV after "||" ("energy eV || 13IDE:En:Energy"); it is no unit.
+    units.push(col?.units?.replace(/\|\|.*$/, '').trim() || undefined);
   }
   const columns = names.map((_, i) => doc.rows.map((r) => (i < r.length ? r[i] : NaN)));
-  return { names, units, columns, comments: doc.comments, delimiter: 'whitespace', skippedRows: 0 };
+  const table: ColumnTable = { names, units, columns, comments: doc.comments, delimiter: 'whitespace', skippedRows: 0 };
+  const d = Number.parseFloat(xdiField(doc, 'Mono.d_spacing') ?? '');
+  if (d > 0) table.dSpacing = d;
+  const edge = /^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(\S*)/.exec(xdiField(doc, 'Scan.edge_energy') ?? '');
+  if (edge && !/^(1\/a|a\^?-1|inverse)/i.test(edge[2])) {
+    const e0 = Number(edge[1]) * (/^kev$/i.test(edge[2]) ? 1000 : 1);
+    if (e0 > 100) table.edgeEnergy = e0;
+  }
+  return table;
 }

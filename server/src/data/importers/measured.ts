@@ -11,10 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatFromPath, parseDocument } from '../../parse';
-import { AthenaGroupChoiceError } from '../../spectrum/athena';
 import { loadSpectrumBytes } from '../../spectrum/bytes';
 import { kEdgeEnergy } from '../../spectrum/edges';
-import { EXPERIMENTAL_EXTENSIONS } from '../../spectrum/load';
+import { EXPERIMENTAL_EXTENSIONS, partChoiceNeeded } from '../../spectrum/load';
 import { normalizeSpectrum, type NormalizeOptions } from '../../spectrum/normalize';
 import { structureFromArrays } from '../../structure/build';
 import type { Structure, StructureBlock } from '../../structure/types';
@@ -73,6 +72,8 @@ export interface MeasuredPair {
   site?: string | number;
   /** Athena project group: label or 1-based record number. */
   group?: string | number;
+  /** SPEC scan: its number, or "12.2" for the second scan numbered 12. */
+  scan?: string | number;
   /** eV added to the measured energies before use. */
   shift?: number;
   /** Output domain id, e.g. 'Fe-K-FEFF'. */
@@ -135,7 +136,7 @@ export function findManifests(root: string, maxDepth = 6): string[] {
   return out.sort();
 }
 
-const ENTRY_KEYS = ['structure', 'spectrum', 'block', 'element', 'site', 'group', 'shift', 'id', 'material', 'domain', 'normalize', 'licence'] as const;
+const ENTRY_KEYS = ['structure', 'spectrum', 'block', 'element', 'site', 'group', 'scan', 'shift', 'id', 'material', 'domain', 'normalize', 'licence'] as const;
 const DEFAULT_KEYS = ['pairs', 'shift', 'domain', 'element', 'licence'] as const;
 
 function finiteNumber(v: Json | undefined): v is number {
@@ -185,6 +186,11 @@ function manifestEntry(o: JsonObject, defaults: JsonObject, dir: string, origin:
   if (group !== undefined && !(typeof group === 'string' && group.trim() !== '') && !(Number.isInteger(group) && (group as number) >= 1)) {
     return "'group' must be an Athena group label or its 1-based record number";
   }
+  const scan = o.scan;
+  if (scan !== undefined && !(typeof scan === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(scan)) && !(Number.isInteger(scan) && (scan as number) >= 0)) {
+    return "'scan' must be a SPEC scan number (12, or \"12.2\" for the second scan numbered 12)";
+  }
+  if (scan !== undefined && group !== undefined) return "'group' (Athena) and 'scan' (SPEC) exclude each other";
   const shift = o.shift ?? defaults.shift;
   if (shift !== undefined && !finiteNumber(shift)) return "'shift' must be a number of eV";
   const normalize = o.normalize === undefined ? undefined : normalizeOptions(o.normalize);
@@ -192,7 +198,8 @@ function manifestEntry(o: JsonObject, defaults: JsonObject, dir: string, origin:
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
   const specPath = at(spectrum);
   const structPath = at(structure);
-  const groupTag = group !== undefined ? `-${String(group).replace(/\s+/g, '_')}` : '';
+  const part = group ?? scan;
+  const groupTag = part !== undefined ? `-${String(part).trim().replace(/\s+/g, '_')}` : '';
   const opt = (k: string): string | undefined => text(k) ?? undefined;
   return {
     structure: structPath,
@@ -204,6 +211,7 @@ function manifestEntry(o: JsonObject, defaults: JsonObject, dir: string, origin:
     ...(opt('element') ? { element: opt('element') } : {}),
     ...(site !== undefined ? { site: typeof site === 'string' ? site.trim() : (site as number) } : {}),
     ...(group !== undefined ? { group: typeof group === 'string' ? group.trim() : (group as number) } : {}),
+    ...(scan !== undefined ? { scan: typeof scan === 'string' ? scan.trim() : (scan as number) } : {}),
     ...(shift !== undefined ? { shift: shift as number } : {}),
     ...(opt('domain') ? { domain: opt('domain') } : {}),
     ...(normalize ? { normalize } : {}),
@@ -356,12 +364,15 @@ function readSpectrum(pair: MeasuredPair): ReadSpectrum {
   }
   let loaded;
   try {
-    loaded = loadSpectrumBytes(bytes, name, undefined, pair.group !== undefined ? { group: pair.group } : {});
+    const select = pair.group ?? pair.scan;
+    loaded = loadSpectrumBytes(bytes, name, undefined, select !== undefined ? { select } : {});
   } catch (e) {
-    const hint = e instanceof AthenaGroupChoiceError ? `\nname the group with 'group' in a *.pairs.json manifest` : '';
+    const part = partChoiceNeeded(e);
+    const hint = part ? `\nname the ${part} with '${part}' in a *.pairs.json manifest` : '';
     throw new PairProblem(file, `${errorMessage(e)}${hint}`);
   }
   if (pair.group !== undefined && !loaded.athena) throw new PairProblem(file, `'group' picks a group of an Athena project; ${name} is read as ${loaded.format}`);
+  if (pair.scan !== undefined && loaded.format !== 'spec') throw new PairProblem(file, `'scan' picks a scan of a SPEC file; ${name} is read as ${loaded.format}`);
   let r;
   try {
     r = normalizeSpectrum(loaded.spectrum.energies, loaded.spectrum.mu, pair.normalize ?? {});
@@ -513,7 +524,7 @@ export function importPair(pair: MeasuredPair, opts: MeasuredOptions = {}): Spec
     ...(absorberIndex === null ? { siteAveraged: true } : {}),
     // Only when it differs from what (absorber, edge, method) would give, so plain records stay plain.
     ...(defaultDomainFor({ absorber: element, edge: 'K', method, relativeEnergies: domain.relative })?.id !== domain.id ? { domain: domain.id } : {}),
-    source: `${pair.spectrum}${pair.group !== undefined ? `#${pair.group}` : ''}`,
+    source: `${pair.spectrum}${(pair.group ?? pair.scan) !== undefined ? `#${pair.group ?? pair.scan}` : ''}`,
     licence: pair.licence ?? opts.licence ?? 'unknown',
   };
   const problem = recordProblem(record);
