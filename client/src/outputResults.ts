@@ -2,6 +2,7 @@
 // of what was predicted with which model, and readable without the webview.
 import type * as vscode from 'vscode';
 import type { PredictAllResult, PredictResult, PredictWithoutResult, SensitivityResult } from '../../server/src/lsp_ext';
+import { reliabilityLogLine } from '../../server/src/model/reliability';
 import type { ResultSink } from './context';
 import { formatDelta, formatSensitivity as formatValue } from './decorations/sensitivity';
 
@@ -13,6 +14,7 @@ export function formatResult(r: PredictResult): string {
   if (r.energies.length > 0) {
     lines.push(`  ${r.energies.length} points ${r.energies[0].toFixed(1)}–${r.energies[r.energies.length - 1].toFixed(1)} eV; white line ${r.energies[peak].toFixed(1)} eV (μ = ${r.mu[peak].toFixed(3)})`);
   }
+  if (r.reliability) lines.push(`  ${reliabilityLogLine(r.reliability)}`);
   const top = [...r.neighbours].filter((n) => !n.virtual).slice(0, 6);
   for (const n of top) {
     lines.push(`  #${n.rank} ${n.element} ${n.label} ${n.distance.toFixed(3)} Å  attention ${n.scores.map((s) => s.toFixed(3)).join(' / ')}`);

@@ -1,7 +1,10 @@
 // Every message between the extension (client/) and the language server (server/) beyond
 // standard LSP. One file, imported by both sides, so the two cannot drift apart.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { DomainReliability } from './model/reliability';
 import type { TextRange, Vec3 } from './structure/types';
+
+export type { DomainReliability, ReliabilityLevel, SplitAccuracy } from './model/reliability';
 
 /** Identifies one symmetry-inequivalent absorbing site of a document. */
 export interface SiteRef {
@@ -75,6 +78,12 @@ export interface PredictResult extends SiteRef {
   heads: number;
   neighbours: NeighbourAttention[];
   transformer?: TransformerAttention;
+  /**
+   * What the model's metadata.json records about this domain's accuracy (model/reliability.ts):
+   * the ensemble's validation/test MAE and Δμ median with their spectrum counts, and the level
+   * they support. Optional: servers before it did not send it.
+   */
+  reliability?: DomainReliability;
   model: { name: string; version: string; path: string };
   backend: string;
   timingMs: number;
@@ -151,6 +160,8 @@ export interface PredictWithoutResult extends SiteRef {
   meanAbsDelta: number;
   /** How the occluded graph was built (as SensitivityResult.method). */
   method: string;
+  /** As PredictResult.reliability (same model and domain). */
+  reliability?: DomainReliability;
   model: { name: string; version: string; path: string };
   backend: string;
   timingMs: number;

@@ -1,12 +1,16 @@
 // The language server over stdio, driven by a real JSON-RPC client: what VS Code would see.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import type { AbsorbingSiteInfo, PredictAllResult, PredictResult, PredictWithoutResult, SensitivityResult } from '../../server/src/lsp_ext';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { readMetadata } from '../../server/src/model/modelFiles';
 import { OCCLUSION_BATCH } from '../../server/src/lsp/inferencePredictor';
+import { modelReliability } from '../../server/src/model/reliability';
 import { fixtureUri, lineOf, startServer, type TestServer } from './lspClient';
 
 let server: TestServer;
@@ -215,6 +219,40 @@ test('shipped model: Ti (edge-relative grid) is placed at the tabulated K edge a
   }
 });
 
+test('shipped model: every prediction carries its domain\'s reliability from metadata.json (Cu well tested; hematite\'s Fe K FEFF and Ti few)', async () => {
+  const shipped = await startServer({ absorbingElements: ['Ti', 'Fe', 'Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
+  try {
+    const metadata = readMetadata(SHIPPED_MODEL);
+    const expected = new Map(modelReliability(metadata).map((r) => [r.domain, r]));
+    const metrics = metadata.metrics as unknown as Record<'val' | 'test', { gnn: Record<string, { mae: number; spectra: number }> }>;
+    const predictFirst = async (uri: string): Promise<PredictResult> => {
+      const [site] = await shipped.connection.sendRequest<AbsorbingSiteInfo[]>('xanes/sites', { uri });
+      return shipped.connection.sendRequest<PredictResult>('xanes/predict', { uri, block: site.block, siteIndex: site.siteIndex });
+    };
+    const cu = await predictFirst((await shipped.open('tenorite.cif')).uri);
+    const hematiteUri = pathToFileURL(path.resolve('test/fixtures/structures/cod-hematite-R-3c.cif')).toString();
+    const fe = await predictFirst((await shipped.open(hematiteUri, readFileSync(fileURLToPath(hematiteUri), 'utf8'), 'cif')).uri);
+    const ti = await predictFirst((await shipped.open('rutile.cif')).uri);
+    assert.deepEqual([cu.domain.id, fe.domain.id, ti.domain.id], ['Cu-K-FEFF', 'Fe-K-FEFF', 'Ti-K-FDMNES-rel']);
+    for (const r of [cu, fe, ti]) {
+      assert.ok(r.reliability, `${r.domain.id}: reliability sent`);
+      assert.deepEqual(r.reliability, expected.get(r.domain.id));
+      // Straight from the metadata, not recomputed.
+      assert.equal(r.reliability.validation?.mae, metrics.val.gnn[r.domain.id].mae);
+      assert.equal(r.reliability.validation?.spectra, metrics.val.gnn[r.domain.id].spectra);
+      assert.equal(r.reliability.test?.spectra, metrics.test.gnn[r.domain.id].spectra);
+    }
+    assert.deepEqual([cu.reliability?.level, fe.reliability?.level, ti.reliability?.level], ['well-tested', 'few', 'few']);
+    assert.match(fe.reliability?.summary ?? '', /^Fe-K-FEFF: validation MAE 0\.051 .*on 2 spectra.* — few reference spectra, treat as qualitative$/);
+    // Predict all: every site's result carries it.
+    // Hematite's structure is its second block (a COD-style publication block comes first).
+    const all = await shipped.connection.sendRequest<PredictAllResult>('xanes/predictAll', { uri: hematiteUri, block: fe.block });
+    assert.ok(all.results.length > 0 && all.results.every((r) => r.reliability?.level === 'few'));
+  } finally {
+    await shipped.close();
+  }
+});
+
 test("shipped model: the neighbour transformer's readout is in the prediction, sums to 1 per head with the absorber's own weight, and singles atoms out", async () => {
   const shipped = await startServer({ absorbingElements: ['Cu'], modelPath: SHIPPED_MODEL, backend: 'wasm' });
   try {
@@ -326,6 +364,7 @@ test('shipped model: xanes/predictWithout overlays the spectrum without one neig
       assert.equal(w.energyNote, undefined);
       assert.deepEqual([w.label, w.element, w.multiplicity, w.blockName, w.domain.id], [p.label, p.element, p.multiplicity, p.blockName, 'Cu-K-FEFF']);
       assert.deepEqual(w.model, p.model);
+      assert.deepEqual(w.reliability, p.reliability, 'same model and head: the same reliability');
       // The full curve of the same pass is the lens's curve, and mean |Δμ| is the hover's S_j.
       p.mu.forEach((m, i) => assert.ok(Math.abs(w.fullMu[i] - m) < 1e-6, `full μ[${i}] ${w.fullMu[i]} vs predict ${m}`));
       const delta = meanAbs(w.fullMu, w.mu);

@@ -25,7 +25,8 @@ test('predict a CIF and an XYZ file into JSONL, refusing uncovered elements', as
   assert.equal(code, 1, 'Zn is refused');
   assert.match(c.err(), /ZnO-wurtzite\.cif:.*model 'test-small' does not predict Zn K-edge spectra; it covers Fe-K-FEFF, Cu-K-FEFF, Fe-K-FDMNES/);
   const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
-  assert.deepEqual(lines.map((l) => [l.absorber, l.domain]), [['Cu', 'Cu-K-FEFF'], ['Fe', 'Fe-K-FEFF']]);
+  // The molecule goes to the molecular (FDMNES) head, as the editor's lens sends it.
+  assert.deepEqual(lines.map((l) => [l.absorber, l.domain]), [['Cu', 'Cu-K-FEFF'], ['Fe', 'Fe-K-FDMNES']]);
   const cu = lines[0];
   assert.equal(cu.id, 'CuO-tenorite-C2c.cif:CuO_tenorite:Cu1');
   assert.equal(cu.energies[0], 8984);

@@ -407,3 +407,57 @@ test('panel: an overlay without one atom is a dashed curve with its Δμ on a ri
   await fresh.screenshot({ path: 'test-artifacts/panel-overlay-without.png', fullPage: true });
   await fresh.close();
 });
+
+test('panel: a curve from a head with few reference spectra says so under its label, flagged in the warning colour', { skip }, async () => {
+  const [a, b] = records();
+  const few: PanelSpectrum = {
+    ...spectrum(a, 4, 'Fe1', 2, true),
+    reliability: { level: 'few', summary: 'Fe-K-FEFF: validation MAE 0.051 (Δμ median 6.1 %) on 2 spectra, test MAE 0.066 on 2 spectra — few reference spectra, treat as qualitative' },
+  };
+  const wellTested: PanelSpectrum = {
+    ...spectrum(b, 0, 'Cu1', 4, false), id: 'file:///ws/CuO.cif#0#0#mem-xanes@0.1#Cu-K-FEFF', uri: 'file:///ws/CuO.cif', fileName: 'CuO.cif', blockName: 'CuO', element: 'Cu', domain: 'Cu-K-FEFF',
+    reliability: { level: 'well-tested', summary: 'Cu-K-FEFF: validation MAE 0.026 (Δμ median 2.7 %) on 392 spectra, test MAE 0.026 on 425 spectra — well tested' },
+  };
+  const page = await openPanel();
+  // VS Code's theme sets it (through the CSSOM, as the other variables).
+  await page.evaluate(() => document.documentElement.style.setProperty('--vscode-editorWarning-foreground', '#cca700'));
+  await send(page, { type: 'addSpectra', spectra: [few, wellTested], averageByElement: false });
+  const items = page.getByTestId('spectrum-item');
+  await items.nth(1).waitFor();
+  assert.equal(await page.getByTestId('status').innerText(), '2 spectra added. ⚠ Treat Fe-K-FEFF as qualitative (see the line under the curve).');
+  const line = items.nth(0).getByTestId('reliability');
+  assert.ok(await line.isVisible(), 'the reliability line is shown');
+  assert.equal(await line.innerText(), `⚠ ${few.reliability!.summary}`);
+  assert.equal(await line.getAttribute('data-level'), 'few');
+  assert.equal(await line.getAttribute('title'), few.reliability!.summary);
+  assert.equal(await items.nth(0).getByTestId('label').innerText(), `Fe1 (Fe ×2)\nFeTiO3.cif · FeTiO3 · mem-xanes 0.1\n⚠ ${few.reliability!.summary}`);
+  // Flagged: not the muted colour of the provenance line, and wrapped so that all of it is read.
+  const style = (sel: string): Promise<{ color: string; whiteSpace: string; width: number; scroll: number }> => items.nth(0).locator(sel).evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return { color: cs.color, whiteSpace: cs.whiteSpace, width: el.clientWidth, scroll: el.scrollWidth };
+  });
+  const flagged = await style('[data-testid="reliability"]');
+  const detail = await style('.detail:not(.reliability)');
+  assert.equal(flagged.color, 'rgb(204, 167, 0)', 'the theme\'s warning colour');
+  assert.notEqual(flagged.color, detail.color, `reliability ${flagged.color} vs detail ${detail.color}`);
+  assert.equal(flagged.whiteSpace, 'normal');
+  assert.ok(flagged.scroll <= flagged.width + 1, `not cut off: ${flagged.scroll} > ${flagged.width}`);
+  // A well-tested head: the same line, unflagged, in the provenance's muted colour.
+  const plain = items.nth(1).getByTestId('reliability');
+  assert.equal(await plain.innerText(), wellTested.reliability!.summary);
+  assert.equal(await plain.getAttribute('data-level'), 'well-tested');
+  assert.equal(await plain.evaluate((el) => getComputedStyle(el).color), detail.color);
+  // An unknown level is a malformed message: dropped whole and reported (the host never sends one).
+  await send(page, { type: 'addSpectra', spectra: [{ ...few, id: 'x', reliability: { level: 'maybe', summary: 'x' } }], averageByElement: false });
+  assert.equal(await items.count(), 2);
+  assert.equal((await posted(page)).filter((m) => m.type === 'error').length, 1);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), [], 'no CSP violations');
+  // Persisted with the curve: a reloaded panel shows it again.
+  const saved = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+  mkdirSync('test-artifacts', { recursive: true });
+  await page.screenshot({ path: 'test-artifacts/panel-reliability.png', fullPage: true });
+  await page.close();
+  const again = await openPanel(saved);
+  assert.equal(await again.getByTestId('spectrum-item').nth(0).getByTestId('reliability').innerText(), `⚠ ${few.reliability!.summary}`);
+  await again.close();
+});

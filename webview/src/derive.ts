@@ -6,7 +6,7 @@ import { findE0, normalizeSpectrum, type NormalizeResult } from '../../server/sr
 import { compareSpectra, type Similarity } from '../../server/src/spectrum/similarity';
 import { loadSpectrumText, type LoadedSpectrum } from '../../server/src/spectrum/load';
 import type { Spectrum } from '../../server/src/spectrum/types';
-import type { PanelOverlay, PanelSpectrum, RemovedAtom, SeriesKind } from './protocol';
+import type { PanelOverlay, PanelReliability, PanelSpectrum, RemovedAtom, SeriesKind } from './protocol';
 import { deltaId, type PanelState } from './state';
 
 const AVERAGE_COLOR = 4;
@@ -38,6 +38,11 @@ export interface Series {
   axis: 'y' | 'y2';
   /** Δμ only, with normalised predictions: the full curve's edge step it was divided by. */
   deltaScale?: number;
+  /**
+   * Predictions and averages: the measured accuracy behind the model's output for this domain.
+   * Overlays leave it to their full curve, which is listed with it.
+   */
+  reliability?: PanelReliability;
 }
 
 export interface ExperimentalView {
@@ -140,6 +145,17 @@ export function averageGroups(spectra: readonly PanelSpectrum[]): Map<string, Pa
   return groups;
 }
 
+function withReliability(r: PanelReliability | undefined): { reliability?: PanelReliability } {
+  return r ? { reliability: r } : {};
+}
+
+/** The members' common reliability: an average of curves from one output head is as reliable as they are. */
+function sharedReliability(members: readonly PanelSpectrum[]): PanelReliability | undefined {
+  const first = members[0]?.reliability;
+  if (!first) return undefined;
+  return members.every((m) => m.reliability?.level === first.level && m.reliability.summary === first.summary) ? first : undefined;
+}
+
 function withBand(y: number[], std?: number[]): { lower?: number[]; upper?: number[] } {
   if (!std) return {};
   return { lower: y.map((v, i) => v - 2 * std[i]), upper: y.map((v, i) => v + 2 * std[i]) };
@@ -179,6 +195,7 @@ export function derive(state: PanelState): Derived {
       e0: p.e0,
       source: s,
       axis: 'y',
+      ...withReliability(s.reliability),
     });
   }
   for (const { overlay, color } of state.overlays) series.push(...overlaySeries(overlay, color, hidden, state.normalisePredicted));
@@ -201,6 +218,7 @@ export function derive(state: PanelState): Derived {
         e0: p.e0,
         members: members.map((m) => m.id),
         axis: 'y',
+        ...withReliability(sharedReliability(members)),
       });
     }
   }

@@ -16,6 +16,8 @@ export function buildCsv(series: readonly Series[], state: PanelState, date: Dat
     `XANES Lens export, ${date.toISOString()}`,
     `y: ${state.normalisePredicted ? 'edge-step normalised predictions' : 'predicted mu as output by the model'}; measurement edge-step normalised`,
     ...shown.map((s) => `${s.label}: ${s.detail}${s.kind === 'prediction' || s.kind === 'average' || s.kind === 'without' ? `; E0 ${s.e0.toFixed(2)} eV` : ''}`),
+    // The caveat travels with the numbers: a file read later has no panel to show it.
+    ...shown.flatMap((s) => (s.reliability ? [`${s.label} reliability: ${s.reliability.summary}`] : [])),
     ...(shown.some((s) => s.kind === 'delta') ? ['Delta-mu columns: mu without the atom minus the full mu of the same forward pass, as predicted (never normalised)'] : []),
   ];
   const cols = shown.flatMap((s) => {
@@ -69,6 +71,7 @@ export function buildXdi(s: Series, state: PanelState, date: Date): string {
     add('XANESLens', 'model', src.model);
     add('XANESLens', 'domain', src.domain);
   }
+  add('XANESLens', 'reliability', (s.reliability ?? src?.reliability)?.summary);
   if (s.removed) {
     const r = s.removed;
     add('XANESLens', 'removed', `${r.element} ${r.label}, rank ${r.rank} by distance, ${r.distance.toFixed(4)} A`);

@@ -1,7 +1,8 @@
-// The list of curves: colour swatch, show/hide, label and provenance, similarity to the
-// measurement, remove.
+// The list of curves: colour swatch, show/hide, label and provenance (with the model's measured
+// accuracy for the curve's domain), similarity to the measurement, remove.
 import type { Series } from './derive';
 import { clear, h } from './dom';
+import type { PanelReliability } from './protocol';
 import { seriesColor, type Theme } from './theme';
 
 export interface ListHandlers {
@@ -18,6 +19,30 @@ export function formatSimilarity(s: Series): string {
   return `r = ${pearson.toFixed(3)} · MAE = ${mae.toFixed(3)} (${overlap[0].toFixed(0)}–${overlap[1].toFixed(0)} eV)`;
 }
 
+/** 'few' and 'untested' are flagged: the curve looks as confident as a well-tested one otherwise. */
+export function isFlagged(r: PanelReliability): boolean {
+  return r.level !== 'well-tested';
+}
+
+/** The reliability line of a curve: the metadata's numbers, flagged with ⚠ when they are thin. */
+export function formatReliability(r: PanelReliability): string {
+  return `${isFlagged(r) ? '⚠ ' : ''}${r.summary}`;
+}
+
+function reliabilityLine(r: PanelReliability): HTMLElement {
+  const line = h('span', {
+    class: `detail reliability reliability-${r.level}`, 'data-testid': 'reliability', 'data-level': r.level,
+    title: r.summary, text: formatReliability(r),
+  });
+  if (isFlagged(r)) {
+    // Set through the CSSOM (allowed by the panel's CSP, as for the swatches): the warning colour
+    // of the theme, and wrapped rather than cut off, since this is the line that must be read.
+    line.style.color = 'var(--vscode-editorWarning-foreground, #bf8803)';
+    line.style.whiteSpace = 'normal';
+  }
+  return line;
+}
+
 export function renderList(root: HTMLElement, series: readonly Series[], selected: string | undefined, theme: Theme, on: ListHandlers): void {
   clear(root);
   if (series.length === 0) {
@@ -32,7 +57,8 @@ export function renderList(root: HTMLElement, series: readonly Series[], selecte
     box.addEventListener('change', () => on.toggle(s.id, box.checked));
     const label = h('button', { class: 'label', 'data-testid': 'label', title: s.source ? 'Select (double-click: reveal the site in the editor)' : 'Select' },
       h('span', { class: 'name', text: s.label }),
-      h('span', { class: 'detail', text: s.detail }));
+      h('span', { class: 'detail', text: s.detail }),
+      s.reliability ? reliabilityLine(s.reliability) : null);
     label.addEventListener('click', () => on.select(s.id));
     label.addEventListener('dblclick', () => on.reveal(s.id));
     const sim = h('span', { class: 'similarity', 'data-testid': 'similarity', text: formatSimilarity(s) });

@@ -6,8 +6,8 @@ import { derive, type Derived, type Series } from './derive';
 import { h } from './dom';
 import { renderExperimental, SHIFT_LIMIT } from './experimental';
 import { buildCsv, buildXdi, exportFileName } from './exports';
-import { formatSimilarity, renderList } from './list';
-import { type ExportFormat, type HostToWebview, type ShownSeries, validateHostMessage, type WebviewToHost } from './protocol';
+import { formatSimilarity, isFlagged, renderList } from './list';
+import { type ExportFormat, type HostToWebview, type PanelSpectrum, type ShownSeries, validateHostMessage, type WebviewToHost } from './protocol';
 import { addOverlay, addSpectra, initialState, type PanelState, removeSpectrum, restoreState, toggleHidden } from './state';
 import { readTheme, seriesDash } from './theme';
 
@@ -174,11 +174,21 @@ function doExport(format: ExportFormat): void {
   post({ type: 'export', format, fileName: exportFileName(one, 'xdi'), content: buildXdi(one, state, now) });
 }
 
+/**
+ * "2 spectra added." and, for heads with few or no reference spectra, a caution: the status line
+ * is a live region, so the flag reaches screen readers too, not only the colour of the list.
+ */
+function addedNote(spectra: readonly PanelSpectrum[]): string {
+  const text = `${spectra.length} ${spectra.length === 1 ? 'spectrum' : 'spectra'} added.`;
+  const flagged = [...new Set(spectra.filter((s) => s.reliability && isFlagged(s.reliability)).map((s) => s.domain))];
+  return flagged.length ? `${text} ⚠ Treat ${flagged.join(', ')} as qualitative (see the line under the curve).` : text;
+}
+
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'addSpectra':
       setState(addSpectra(state, m.spectra, m.averageByElement));
-      say(`${m.spectra.length} spectrum${m.spectra.length === 1 ? '' : 'a'} added.`);
+      say(addedNote(m.spectra));
       break;
     case 'addOverlay':
       setState(addOverlay(state, m.overlay, m.parent));

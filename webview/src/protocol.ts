@@ -1,6 +1,7 @@
 // Every message between the extension host (client/src/panel) and the spectrum webview. Both
 // sides import this file and run the validators on whatever arrives: a webview is a browser page,
 // and a message that does not have exactly the expected shape is dropped, not half-used.
+import { RELIABILITY_LEVELS, type ReliabilityLevel } from '../../server/src/model/reliability';
 
 export type ExportFormat = 'csv' | 'xdi' | 'png';
 
@@ -24,6 +25,15 @@ export interface PanelSpectrum {
   std?: number[];
   /** Set when the model's grid is edge-relative and the energies were placed at a tabulated edge. */
   energyNote?: string;
+  /** How much measured accuracy the model records for this domain (PredictResult.reliability). */
+  reliability?: PanelReliability;
+}
+
+/** What the panel shows of a DomainReliability: its level (marks 'few' and 'untested') and its line. */
+export interface PanelReliability {
+  level: ReliabilityLevel;
+  /** e.g. "Fe-K-FEFF: validation MAE 0.051 … on 2 spectra — few reference spectra, treat as qualitative". */
+  summary: string;
 }
 
 /** The atom an overlay removed (xanes/predictWithout's NeighbourRef, what the panel shows of it). */
@@ -119,14 +129,15 @@ function onlyKeys(o: Obj, required: string[], optional: string[] = []): boolean 
 }
 
 const SPECTRUM_KEYS = ['id', 'uri', 'fileName', 'block', 'blockName', 'siteIndex', 'label', 'element', 'multiplicity', 'edge', 'model', 'domain', 'energies', 'mu'];
+const SPECTRUM_OPTIONAL_KEYS = ['std', 'energyNote', 'reliability'];
 const OVERLAY_KEYS = ['parentId', 'removed', 'fullMu', 'meanAbsDelta'];
 
 export function isPanelSpectrum(v: unknown): v is PanelSpectrum {
-  return isObj(v) && onlyKeys(v, SPECTRUM_KEYS, ['std', 'energyNote']) && spectrumFieldsValid(v);
+  return isObj(v) && onlyKeys(v, SPECTRUM_KEYS, SPECTRUM_OPTIONAL_KEYS) && spectrumFieldsValid(v);
 }
 
 export function isPanelOverlay(v: unknown): v is PanelOverlay {
-  if (!isObj(v) || !onlyKeys(v, [...SPECTRUM_KEYS, ...OVERLAY_KEYS], ['std', 'energyNote']) || !spectrumFieldsValid(v)) return false;
+  if (!isObj(v) || !onlyKeys(v, [...SPECTRUM_KEYS, ...OVERLAY_KEYS], SPECTRUM_OPTIONAL_KEYS) || !spectrumFieldsValid(v)) return false;
   const r = v.removed;
   if (!isStr(v.parentId) || !isObj(r) || !onlyKeys(r, ['element', 'label', 'distance', 'rank'])) return false;
   if (!isStr(r.element) || !isStr(r.label) || typeof r.distance !== 'number' || !(r.distance >= 0) || !isInt(r.rank) || r.rank < 1) return false;
@@ -135,6 +146,11 @@ export function isPanelOverlay(v: unknown): v is PanelOverlay {
 }
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(SERIES_KINDS);
+const KNOWN_LEVELS: ReadonlySet<string> = new Set(RELIABILITY_LEVELS);
+
+function isPanelReliability(v: unknown): v is PanelReliability {
+  return isObj(v) && onlyKeys(v, ['level', 'summary']) && KNOWN_LEVELS.has(String(v.level)) && isStr(v.summary);
+}
 
 function isShownSeries(v: unknown): v is ShownSeries {
   return isObj(v) && onlyKeys(v, ['id', 'kind', 'label', 'visible', 'points', 'dash', 'axis']) && isStr(v.id) && KNOWN_KINDS.has(String(v.kind)) &&
@@ -144,6 +160,7 @@ function isShownSeries(v: unknown): v is ShownSeries {
 /** The fields every panel curve has, once its keys are known to be the allowed ones. */
 function spectrumFieldsValid(v: Obj): boolean {
   if (v.energyNote !== undefined && !isStr(v.energyNote)) return false;
+  if (v.reliability !== undefined && !isPanelReliability(v.reliability)) return false;
   const strings = ['id', 'uri', 'fileName', 'blockName', 'label', 'element', 'edge', 'model', 'domain'];
   if (!strings.every((k) => isStr(v[k]))) return false;
   if (!isInt(v.block) || !isInt(v.siteIndex)) return false;

@@ -1,7 +1,8 @@
 // PredictResult (LSP) → PanelSpectrum (webview): the panel needs the curve and its provenance,
 // not the attention payload. PredictWithoutResult → the overlay and its full curve.
-import type { PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
-import type { PanelOverlay, PanelSpectrum } from '../../../webview/src/protocol';
+import type { DomainReliability, PredictResult, PredictWithoutResult } from '../../../server/src/lsp_ext';
+import { RELIABILITY_LEVELS } from '../../../server/src/model/reliability';
+import { LIMITS, type PanelOverlay, type PanelReliability, type PanelSpectrum } from '../../../webview/src/protocol';
 
 export function fileNameOf(uri: string): string {
   const path = uri.replace(/[?#].*$/, '');
@@ -27,7 +28,17 @@ export function spectrumId(r: SpectrumKey): string {
 
 /** What a panel curve is built from: a prediction's curve and provenance. */
 export type SpectrumSource = Pick<PredictResult,
-  'uri' | 'block' | 'blockName' | 'siteIndex' | 'label' | 'element' | 'multiplicity' | 'domain' | 'model' | 'energies' | 'energyNote' | 'mu' | 'std'>;
+  'uri' | 'block' | 'blockName' | 'siteIndex' | 'label' | 'element' | 'multiplicity' | 'domain' | 'model' | 'energies' | 'energyNote' | 'mu' | 'std' | 'reliability'>;
+
+/**
+ * The level and line of a prediction's reliability, or undefined when the server sent none or one
+ * this panel does not know (a newer server's level): the webview drops a message with an unknown
+ * field value whole, and losing the curve for its caption would be worse than losing the caption.
+ */
+export function toPanelReliability(r: DomainReliability | undefined): PanelReliability | undefined {
+  if (!r || typeof r.summary !== 'string' || !(RELIABILITY_LEVELS as readonly string[]).includes(r.level)) return undefined;
+  return { level: r.level, summary: r.summary.slice(0, LIMITS.string) };
+}
 
 export function toPanelSpectrum(r: SpectrumSource, fallbackUri?: string): PanelSpectrum {
   const uri = r.uri || fallbackUri || '';
@@ -49,6 +60,8 @@ export function toPanelSpectrum(r: SpectrumSource, fallbackUri?: string): PanelS
   };
   if (r.std && r.std.length === r.energies.length) s.std = r.std.slice();
   if (r.energyNote) s.energyNote = r.energyNote;
+  const reliability = toPanelReliability(r.reliability);
+  if (reliability) s.reliability = reliability;
   return s;
 }
 

@@ -11,7 +11,8 @@ import type { SpectrumRecord } from '../data/record';
 import { DEFAULT_SETTINGS } from '../lsp/settings';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../model/backend';
 import { resolveModelDir } from '../model/modelLocation';
-import { loadPredictor, uncoveredError, type Predictor } from '../model/predictor';
+import { defaultDomain, loadPredictor, uncoveredError, type Predictor } from '../model/predictor';
+import { domainReliability, type DomainReliability, reliabilityLogLine, type SplitAccuracy } from '../model/reliability';
 import { absorbingSites } from '../structure/sites';
 import { modelDomainSpecs } from '../training/evaluateModel';
 import type { Structure } from '../structure/types';
@@ -25,11 +26,30 @@ export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--mo
   data set as the trainer reads it: JSONL (.jsonl/.jsonl.gz records with lattice+frac_coords,
   cart_coords or a neighbour list, and absorber_index), pymatgen XAS JSON, or a folder (FEFF
   runs, XANESNET xyz/ + xanes/, or .json/.jsonl files); each record's absorber is predicted. Writes one JSON line per site: {id, absorber, absorber_index,
-  domain, energies, mu, std?, attention, transformer_attention?, model, backend} to --out
-  (default stdout); transformer_attention {self, neighbours} is the neighbour transformer's
-  last-layer weights of the absorber's query per head, for models that have one.
+  domain, energies, mu, std?, attention, transformer_attention?, reliability, model, backend} to
+  --out (default stdout); transformer_attention {self, neighbours} is the neighbour transformer's
+  last-layer weights of the absorber's query per head, for models that have one. reliability
+  {level, level_text, summary, validation?, test?, training_spectra?, note?} is what the model's
+  metadata.json records about the domain's accuracy: the ensemble's MAE, Δμ median (%) and
+  spectrum count per split; level well-tested, few (under 30 validation + test spectra) or
+  untested (no metrics recorded). Each domain's summary is also written to stderr.
   Sites the model does not cover are refused on stderr, never extrapolated.
   Exit code: 0 all predicted, 1 some sites refused or unreadable, 2 usage error or no model.`;
+
+/** The JSON lines' snake_case form of a split's numbers. */
+function splitJson(a: SplitAccuracy): Record<string, number> {
+  return { mae: a.mae, ...(a.deltaMuMedian !== undefined ? { delta_mu_median: a.deltaMuMedian } : {}), spectra: a.spectra };
+}
+
+function reliabilityJson(r: DomainReliability): Record<string, unknown> {
+  return {
+    level: r.level, level_text: r.levelText, summary: r.summary,
+    ...(r.validation ? { validation: splitJson(r.validation) } : {}),
+    ...(r.test ? { test: splitJson(r.test) } : {}),
+    ...(r.trainingSpectra !== undefined ? { training_spectra: r.trainingSpectra } : {}),
+    ...(r.note ? { note: r.note } : {}),
+  };
+}
 
 /** Data sets (anything the trainer imports) as opposed to one structure file. */
 function isDataSource(file: string): boolean {
@@ -43,6 +63,8 @@ interface SiteJob {
   absorber: string;
   absorberIndex: number | null;
   method?: string;
+  /** Crystal (FEFF domain by default) or molecule (FDMNES), as the language server chooses. */
+  periodic: boolean;
   graph: () => AbsorberGraph;
 }
 
@@ -53,7 +75,7 @@ function structureJobs(
   const indices = site !== undefined ? [site] : absorbingSites(s, only ? [only] : elements).map((a) => a.siteIndex);
   return indices.map((i) => {
     if (i >= s.sites.length) throw new Error(`${prefix}: site ${i} does not exist (${s.sites.length} atoms)`);
-    return { id: `${prefix}:${s.sites[i].label}`, absorber: s.sites[i].element, absorberIndex: i, method, graph: () => buildAbsorberGraph(s, i, graphOptions) };
+    return { id: `${prefix}:${s.sites[i].label}`, absorber: s.sites[i].element, absorberIndex: i, method, periodic: s.lattice !== null, graph: () => buildAbsorberGraph(s, i, graphOptions) };
   });
 }
 
@@ -100,13 +122,14 @@ export const run: CliCommand = async (argv, io) => {
         if (r.structure && r.absorberIndex !== null) {
           const s = r.structure;
           const i = r.absorberIndex;
-          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: i, method: method ?? recordMethod(r), graph: () => buildAbsorberGraph(s, i, graphOptions) });
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: i, method: method ?? recordMethod(r), periodic: s.lattice !== null, graph: () => buildAbsorberGraph(s, i, graphOptions) });
         } else if (r.structure) {
           // Site-averaged record: predict every site of the absorbing element.
           jobs.push(...structureJobs(r.id, r.structure, graphOptions, method ?? recordMethod(r), elements, undefined, r.absorber));
         } else if (r.neighbourList) {
           const list = r.neighbourList;
-          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: r.absorberIndex, method: method ?? recordMethod(r), graph: () => graphFromNeighbourList(r.absorber, list, graphOptions) });
+          // Graph-only records are crystal sites (the Materials Project's FEFF set).
+          jobs.push({ id: r.id, absorber: r.absorber, absorberIndex: r.absorberIndex, method: method ?? recordMethod(r), periodic: true, graph: () => graphFromNeighbourList(r.absorber, list, graphOptions) });
         } else {
           refuse(r.id, 'record has neither a structure nor a neighbour list');
         }
@@ -135,7 +158,9 @@ export const run: CliCommand = async (argv, io) => {
   const lines: string[] = [];
   const ready: { job: SiteJob; graph: AbsorberGraph; domain: string }[] = [];
   for (const job of jobs) {
-    const domain = predictor.domainFor(job.absorber, job.method);
+    // A method (--method, or a record's own) names the domain; otherwise the same default as the
+    // editor's lens: FEFF for crystals, FDMNES for molecules.
+    const domain = job.method ? predictor.domainFor(job.absorber, job.method) : defaultDomain(predictor.metadata, job.absorber, job.periodic);
     if (!domain) {
       refuse(job.id, uncoveredError(predictor.metadata, `${job.absorber} K-edge${job.method ? ` ${job.method}` : ''} spectra`).message);
       continue;
@@ -149,15 +174,20 @@ export const run: CliCommand = async (argv, io) => {
   const { name, backend: used } = predictor.info;
   // Edge-relative grids are printed as the model has them (E − E0), and say so.
   const relativeDomains = new Set(predictor.metadata.domains.filter((d) => d.relative).map((d) => d.id));
+  // Per domain, in the order first predicted: the same for every site of the domain.
+  const reliability = new Map<string, DomainReliability>();
   for (let i = 0; i < ready.length; i += 64) {
     const chunk = ready.slice(i, i + 64);
     const preds = predictor.predict(chunk.map((c) => c.graph), chunk.map((c) => c.domain));
     preds.forEach((p, k) => {
       const { job } = chunk[k];
+      let r = reliability.get(p.domainId);
+      if (!r) reliability.set(p.domainId, (r = domainReliability(predictor.metadata, p.domainId)));
       lines.push(JSON.stringify({
         id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex, domain: p.domainId,
         energies: p.energies, ...(relativeDomains.has(p.domainId) ? { energy_reference: 'E-E0' } : {}), mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention,
         ...(p.transformer ? { transformer_attention: { self: p.transformer.self, neighbours: p.transformer.neighbours } } : {}),
+        reliability: reliabilityJson(r),
         model: name, backend: used,
       }));
     });
@@ -168,5 +198,6 @@ export const run: CliCommand = async (argv, io) => {
   if (out && out !== '-') fs.writeFileSync(out, text);
   else io.stdout(text);
   io.stderr(`predicted ${lines.length} site(s) with model '${name}' on ${used}${failures ? `; ${failures} refused or failed` : ''}\n`);
+  for (const r of reliability.values()) io.stderr(`${reliabilityLogLine(r)}\n`);
   return failures ? 1 : 0;
 };

@@ -11,6 +11,7 @@ import type { BackendPreference } from '../model/backend';
 import { CancelledError, InferenceService } from '../model/inferenceService';
 import type { ModelMetadata, OutputDomain } from '../model/metadata';
 import { readMetadata } from '../model/modelFiles';
+import { domainReliability } from '../model/reliability';
 import { resolveModelDir } from '../model/modelLocation';
 import { defaultDomain, type Prediction, uncoveredError } from '../model/predictor';
 import { combineOcclusionBatches, neighbourOccluder, occlusionBatchRanges, type OcclusionBatchResult, occlusionSensitivity } from '../model/sensitivity';
@@ -133,6 +134,7 @@ export class InferencePredictor implements Predictor {
         ...(t && i < tokens ? { transformer: t.neighbours.map((head) => head[i] ?? 0) } : {}),
       })),
       ...(t ? { transformer: { heads: t.self.length, self: t.self } } : {}),
+      reliability: domainReliability(metadata, domain.id),
       model: { name: metadata.name, version: metadata.version, path: loaded.dir },
       backend: loaded.backend ?? 'unknown',
       timingMs: Date.now() - started,
@@ -232,6 +234,7 @@ export class InferencePredictor implements Predictor {
       removed: neighbourRef(job.structure, graph.neighbours[rank - 1], rank - 1),
       meanAbsDelta: occlusionSensitivity(full.mu, [without.mu])[0],
       method: occlusionMethod(metadata),
+      reliability: domainReliability(metadata, domain.id),
       model: { name: metadata.name, version: metadata.version, path: loaded.dir },
       backend: loaded.backend ?? 'unknown',
       timingMs: Date.now() - started,

@@ -43,6 +43,16 @@ export interface DataProvenance {
   records?: number;
 }
 
+/** Spectra per split of a training run (training.samples). */
+export interface TrainingSamples {
+  total: number;
+  train: number;
+  val: number;
+  test: number;
+  /** The same per output domain id; written by trainers after mem-xanes-v7 (absent in v7 and older). */
+  byDomain?: Record<string, { train: number; val: number; test: number }>;
+}
+
 export interface ModelMetadata {
   format: typeof MODEL_FORMAT;
   formatVersion: number;
@@ -63,8 +73,14 @@ export interface ModelMetadata {
   };
   training?: {
     data: DataProvenance[];
+    samples?: TrainingSamples;
     [key: string]: unknown;
   };
+  /**
+   * As training/run.ts writes it: split ('val', 'test') → model ('gnn' = the ensemble,
+   * 'gnn-member0', 'wacsf-mlp', 'mean-spectrum') → domain id → training/metrics.ts DomainMetrics.
+   * Untyped because older and hand-made models differ; model/reliability.ts reads it defensively.
+   */
   metrics?: Record<string, unknown>;
   /**
    * Ensemble calibration (training/calibration.ts): per domain id, the factor the members'

@@ -8,7 +8,7 @@ import type { TensorizedSet } from '../data/tensorize';
 import { FEATURE_VERSION } from '../graph/features';
 import type { TfModule } from '../model/backend';
 import type { NetworkConfig } from '../model/config';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata, type OutputDomain, type OutputNormalisation } from '../model/metadata';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMetadata, type OutputDomain, type OutputNormalisation, type TrainingSamples } from '../model/metadata';
 import { loadModelFiles, saveModel } from '../model/modelFiles';
 import type { NamedWeight } from '../model/network';
 import type { ModelAdapter } from './adapter';
@@ -231,6 +231,19 @@ export function portableConfig(cfg: TrainConfig, root = findRepoRoot(process.cwd
   };
 }
 
+/**
+ * Spectra per domain and split: the whole-run totals hide that one head may have learned from a
+ * handful of spectra (model/reliability.ts reads the training side).
+ */
+function samplesByDomain(ctx: RunContext): NonNullable<TrainingSamples['byDomain']> {
+  const out: NonNullable<TrainingSamples['byDomain']> = {};
+  for (const d of ctx.set.domains) out[d.id] = { train: 0, val: 0, test: 0 };
+  for (const side of ['train', 'val', 'test'] as const) {
+    for (const i of ctx.split[side]) out[ctx.set.domains[ctx.set.domainIndex[i]].id][side]++;
+  }
+  return out;
+}
+
 /** Evaluates every finished member (and the baseline) and writes the model directory. */
 export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: string; metrics: RunReport['metrics'] } {
   const { cfg, tf } = o;
@@ -294,7 +307,7 @@ export function assembleModel(o: RunOptions, ctx: RunContext): { modelDir: strin
     normalisation: ctx.norm,
     training: {
       data: cfg.data.sources.map((s) => provenanceFor(s.path, countBySource.get(s.path), s.licence)),
-      samples: { total: ctx.set.count, train: ctx.split.train.length, val: ctx.split.val.length, test: ctx.split.test.length },
+      samples: { total: ctx.set.count, train: ctx.split.train.length, val: ctx.split.val.length, test: ctx.split.test.length, byDomain: samplesByDomain(ctx) },
       split: { ...cfg.split, by: 'material, per domain' },
       config: portableConfig(cfg),
       members: memberInfo,
