@@ -348,3 +348,59 @@ test('Pauling File style: C12/m1 without spaces, OH/OH2 type codes, a row of ? f
   assert.deepEqual(documentSites(doc.blocks, TRANSITION_METALS_3D_4D).map(siteLensTitle), ['Predict K-edge XANES (Zn, ×4)', 'Predict K-edge XANES (Fe, ×4)']);
   assert.deepEqual([doc.blocks[1].structure?.sites.length, doc.blocks[1].structure?.spaceGroup], [0, undefined]);
 });
+
+test('labels without type symbols: zeolite T sites are Si (or the formula\'s T atom), never tritium unsaid; H2O and HOH are water', () => {
+  const rows = 'T1 0 0 0\nT2 0.5 0 0\nO1 0.25 0 0\nH2O 0 0.5 0.5\nHOH2 0.5 0.5 0.5\n';
+  const silica = parse(cif("_chemical_formula_sum 'Si O2'\n", 'label fract_x fract_y fract_z', rows));
+  // Before: T1, T2 hydrogen (tritium), H2O hydrogen, HOH2 holmium, all without a word.
+  assert.deepEqual(only(silica).sites.map((x) => x.element), ['Si', 'Si', 'O', 'O', 'O']);
+  assert.deepEqual(silica.diagnostics.map((d) => [d.severity, d.range.start.line]), [
+    ['information', 13], ['information', 14], ['information', 16], ['information', 17],
+  ]);
+  assert.match(silica.diagnostics[0].message, /label 'T1' read as Si: T is a tetrahedral site of the framework, not tritium/);
+  assert.match(silica.diagnostics[2].message, /label 'H2O' read as a water oxygen: the block's formula has no H/);
+  // Si and Al both in the formula: Si, with a warning that Al may share the sites.
+  const albite = parse(cif("_chemical_formula_sum 'Na Al Si3 O8'\n", 'label fract_x fract_y fract_z', 'T1 0 0 0\nO1 0.25 0 0\n'));
+  assert.deepEqual([only(albite).sites[0].element, codes(albite), albite.diagnostics[0].severity], ['Si', ['element.assumed'], 'warning']);
+  assert.match(albite.diagnostics[0].message, /the block's formula has Al too/);
+  // An AlPO: the formula's T atoms are Al and P, no Si.
+  assert.equal(only(parse(cif("_chemical_formula_sum 'Al P O4'\n", 'label fract_x fract_y fract_z', 'T1 0 0 0\n'))).sites[0].element, 'Al');
+  // No formula: Si, and a warning; a formula with H and no T atom: tritium, said.
+  const bare = parse(cif('', 'label fract_x fract_y fract_z', rows));
+  assert.deepEqual(only(bare).sites.map((x) => x.element), ['Si', 'Si', 'O', 'O', 'O']);
+  assert.deepEqual(bare.diagnostics.map((d) => d.severity), ['warning', 'warning', 'warning', 'information']);
+  assert.match(bare.diagnostics[2].message, /'H2O' read as a water oxygen; it could also be a hydrogen on an oxygen/);
+  const tritiated = parse(cif("_chemical_formula_sum 'C H4'\n", 'label fract_x fract_y fract_z', 'C1 0 0 0\nT1 0.2 0 0\n'));
+  assert.equal(only(tritiated).sites[1].element, 'H');
+  assert.match(tritiated.diagnostics[0].message, /'T1' read as tritium \(H\)/);
+  // A type symbol T defers to a label that names an element.
+  const typed = parse(cif('', 'label type_symbol fract_x fract_y fract_z', 'Si1 T 0 0 0\n'));
+  assert.deepEqual([only(typed).sites[0].element, typed.diagnostics[0].severity], ['Si', 'information']);
+  // Two upper-case letters that spell an element no structure holds are read by the first: NO1 is N.
+  assert.deepEqual(only(parse(cif('', 'label fract_x fract_y fract_z', 'NO1 0 0 0\nHS1 0.5 0.5 0.5\nNo1 0 0.5 0\n'))).sites.map((x) => x.element), ['N', 'H', 'No']);
+});
+
+test('R-centred operators with translations to two decimals (x+0.67,y+0.33,z+0.33) make their group, with one note', () => {
+  const hex = '_cell_length_a 5.0356\n_cell_length_b 5.0356\n_cell_length_c 13.7489\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 120\n';
+  const point = ['x,y,z', '-y,x-y,z', '-x+y,-x,z', 'y,x,-z', 'x-y,-y,-z', '-x,-x+y,-z', '-x,-y,-z', 'y,-x+y,-z', 'x-y,x,-z', '-y,-x,z', '-x+y,y,z', 'x,x-y,z'];
+  const ops: string[] = [];
+  for (const c of [['', '', ''], ['+0.67', '+0.33', '+0.33'], ['+0.33', '+0.67', '+0.67']]) {
+    for (const o of point) ops.push(o.split(',').map((p, i) => p + c[i]).join(','));
+  }
+  const doc = parse(cif("_symmetry_space_group_name_H-M 'R -3 m'\n" + opsLoop('_symmetry_equiv_pos_as_xyz', ops),
+    'label type_symbol fract_x fract_y fract_z', 'Fe1 Fe 0 0 0\nO1 O 0 0 0.25\n', hex));
+  // Before: 'The 36 listed symmetry operators do not form a space group', and the operators applied as listed.
+  // The note stands on the first operator read as rounded (the 13th).
+  assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.severity, d.range.start.line]), [['symmetry.roundedOp', 'information', 22]]);
+  assert.match(doc.diagnostics[0].message, /^24 symmetry operators have translations rounded to a few decimals, read as the fractions they round: 'x\+0\.67,y\+0\.33,z\+0\.33' as 'x\+2\/3,y\+1\/3,z\+1\/3'/);
+  const s = only(doc);
+  assert.deepEqual(s.orbits.map((o) => o.length), [3, 6]);
+  assert.ok(s.sites.every((x) => x.frac!.every((f) => Math.abs(f * 3 - Math.round(f * 3)) < 1e-12 || Math.abs(f * 12 - Math.round(f * 12)) < 1e-12)));
+});
+
+test('a CIF whose rows repeat one atom 2000 times: one warning naming a few labels, not all 2000', () => {
+  const rows = Array.from({ length: 2000 }, (_, k) => `Fe${k + 1} Fe 0.1 0.2 0.3\n`).join('') + 'O1 O 0.5 0.5 0.5\n';
+  const doc = parse(cif('', 'label type_symbol fract_x fract_y fract_z', rows, '_cell_length_a 50\n_cell_length_b 50\n_cell_length_c 50\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n'));
+  assert.deepEqual(codes(doc), ['site.occupancySum']);
+  assert.equal(doc.diagnostics[0].message, 'Sites Fe1, Fe2, Fe3, Fe4, Fe5 and 1,995 more share one position with total occupancy 2000 > 1');
+});

@@ -49,3 +49,20 @@ test('rounded decimal translations are the fractions they round; real origin shi
   assert.deepEqual(op('x+0.3333,y+0.667,-z+0.1667').trans, [1 / 3, 2 / 3, 1 / 6]);
   assert.deepEqual(op('-x+0.04,-y,-z').trans, [0.04, 0, 0]);
 });
+
+test('translations rounded to two decimals are the fractions they round, and say so; 0.37 is no rounding of 3/8', () => {
+  const r = parseSymop('x+0.33,y+0.67,z+0.67');
+  assert.equal(r.op?.text, 'x+1/3,y+2/3,z+2/3');
+  assert.equal(r.rounded, true);
+  assert.deepEqual(op('-y+0.17,x-y+0.83,-z-0.33').trans, [1 / 6, 5 / 6, -1 / 3]);
+  // 1/8 is printed 0.12 (half to even) or 0.13 (half up); 3/8 as 0.38 either way.
+  assert.deepEqual(['x+0.12,y,z', 'x+0.13,y,z', 'x+0.38,y,z', 'x+0.42,y,z'].map((s) => op(s).trans[0]), [1 / 8, 1 / 8, 3 / 8, 5 / 12]);
+  assert.equal(op('x+0.37,y,z').trans[0], 0.37);
+  // One decimal cannot tell 1/8 from 1/12; three decimals round as they always did, silently.
+  assert.equal(op('x+0.1,y,z').trans[0], 0.1);
+  assert.equal(parseSymop('x+0.333,y,z').rounded, undefined);
+  assert.equal(parseSymop('x+1/2,y,z').rounded, undefined);
+  // Before: 'x+0.33' made no group with 'x+0.67' (three applications missed the lattice by 0.01).
+  const rCentred = ['x,y,z', 'x+0.67,y+0.33,z+0.33', 'x+0.33,y+0.67,z+0.67'].map(op);
+  assert.deepEqual([closeSymops(rCentred).error, closeSymops(rCentred).added], [undefined, []]);
+});

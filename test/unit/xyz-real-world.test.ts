@@ -238,3 +238,80 @@ test('i-PI trajectory: CELL(abcABC) is the periodic cell, atomic units are conve
   assert.deepEqual(codes(forces), [['error', 'xyz.notPositions', 1]]);
   assert.equal(forces.blocks[0].structure, null);
 });
+
+test('force-field atom types in the species column (an Amber export): CA is C beside its ring, CU is copper, each code said once', () => {
+  const doc = parseDocument(fix('benzene-Cu-amber-types.xyz'), 'xyz');
+  const s = only(doc);
+  // Before: CA calcium (6 atoms 1.39 Å apart), HA/HW silently H by their first letter, no word at all.
+  assert.deepEqual(s.sites.map((x) => x.element).join(' '), 'C C C C C C H H H H H H Cu O H H O H H O H H O H H Na');
+  assert.deepEqual(codes(doc), [
+    ['warning', 'element.assumed', 2], ['warning', 'element.assumed', 8], ['warning', 'element.assumed', 14],
+    ['information', 'element.assumed', 15], ['warning', 'element.assumed', 16], ['warning', 'element.assumed', 27],
+  ]);
+  assert.match(doc.diagnostics[0].message, /^'CA' read as C for 6 atoms \(a force-field atom type for C: another atom is within 1\.5 Å, nearer than Ca ever binds\); the file names atoms by codes \(HA, OW, HW\)/);
+  assert.match(doc.diagnostics[1].message, /^'HA' is not an element symbol: read as H/);
+  assert.match(doc.diagnostics[2].message, /^'CU' read as Cu for 1 atom \(no atom within 1\.5 Å/);
+  assert.match(doc.diagnostics[3].message, /^'OW' read as O, a water oxygen \(4 atoms\)/);
+  // The copper keeps its lens and its four waters; the trailing END is no atom and no error.
+  assert.deepEqual(documentSites(doc.blocks, ['Cu', 'Ca']).map((x) => x.label), ['Cu13']);
+  assert.deepEqual(coordinationOf(s, 12)?.elements, [['O', 4]]);
+  // A trajectory says each code once, not once per frame.
+  const text = fix('benzene-Cu-amber-types.xyz');
+  assert.equal(parseDocument(text + text, 'xyz').diagnostics.length, 6);
+});
+
+test('species: element symbols in any case and labels with digits are read silently; Fx is an error, not fluorine', () => {
+  const plain = parseDocument('7\n\nFE 0 0 0\nfe 2.5 0 0\nFe1 0 2.5 0\nC12 0 0 2.5\nCu2+ 2.5 2.5 0\nO2A 2.5 0 2.5\nD 0 2.5 2.5\n', 'xyz');
+  assert.deepEqual(plain.diagnostics, []);
+  assert.deepEqual(only(plain).sites.map((x) => x.element), ['Fe', 'Fe', 'Fe', 'C', 'Cu', 'O', 'H']);
+  // Upper case as old programs write it: CA far from everything is calcium, without a word.
+  const cao = parseDocument('2\n\nCA 0 0 0\nO 2.4 0 0\n', 'xyz');
+  assert.deepEqual([cao.diagnostics, only(cao).sites[0].element], [[], 'Ca']);
+  // …but with a neighbour at 1.46 Å it is a backbone C-alpha, in a file of nothing but symbols.
+  const backbone = parseDocument('3\n\nN 0 0 0\nCA 1.46 0 0\nC 1.46 1.52 0\n', 'xyz');
+  assert.deepEqual(only(backbone).sites.map((x) => x.element), ['N', 'C', 'C']);
+  assert.deepEqual(codes(backbone), [['warning', 'element.assumed', 3]]);
+  const bad = parseDocument('3\n\nFx 0 0 0\nCT 1.5 0 0\nNH1 0 1.5 0\n', 'xyz');
+  assert.deepEqual(codes(bad), [['error', 'element.unknown', 2], ['warning', 'element.assumed', 3], ['warning', 'element.assumed', 4]]);
+  // NH1 is an amide N type, not nihonium.
+  assert.deepEqual(only(bad).sites.map((x) => x.element), ['Fx', 'C', 'N']);
+  // Codes that name their element beyond doubt are information: CHARMM's SOD, Sybyl's C.ar.
+  const sure = parseDocument('2\n\nSOD 0 0 0\nC.ar 3 0 0\n', 'xyz');
+  assert.deepEqual(only(sure).sites.map((x) => x.element), ['Na', 'C']);
+  assert.deepEqual(codes(sure), [['information', 'element.assumed', 2], ['information', 'element.assumed', 3]]);
+  // T is never tritium without a word: a T atom 1.6 Å from its O is a zeolite's tetrahedral site.
+  const t = parseDocument('2\n\nT 0 0 0\nO 1.6 0 0\n', 'xyz');
+  assert.deepEqual([only(t).sites[0].element, codes(t)], ['Si', [['warning', 'element.assumed', 2]]]);
+});
+
+test('a trailing END line (as some programs write) is read past without a word; it never becomes an atom', () => {
+  const doc = parseDocument('2\nFeO\nFe 0 0 0\nO 0 0 2\nEND\n', 'xyz');
+  // Before: 'declares 2 atoms but has 3 atom lines' and 'Atom line needs 4 columns'.
+  assert.deepEqual(doc.diagnostics, []);
+  assert.equal(only(doc).sites.length, 2);
+  const frames = parseDocument('2\na\nFe 0 0 0\nO 0 0 2\nEND\n2\nb\nFe 0 0 0\nO 0 0 2.1\nend\n', 'xyz');
+  assert.deepEqual([frames.diagnostics, frames.blocks.map((b) => b.structure?.sites.length)], [[], [2, 2]]);
+  // A frame short of atoms is still short: END does not count as one.
+  assert.deepEqual(codes(parseDocument('3\n\nFe 0 0 0\nO 0 0 2\nEND\n', 'xyz')), [['error', 'xyz.count', 0]]);
+});
+
+test('atoms written twice in XYZ: said as duplicates with a short list, in linear time even for 10,000 copies', () => {
+  const doc = parseDocument('3\n\nFe 0 0 0\nO 0 0 2\nFe 0 0 0.01\n', 'xyz');
+  assert.deepEqual(codes(doc), [['warning', 'atoms.coincide', 2]]);
+  // Before: 'Sites Fe1, Fe3 share one position with total occupancy 2 > 1': XYZ has no occupancies.
+  assert.equal(doc.diagnostics[0].message, '2 atoms are at one position (within 0.05 Å): Fe1, Fe3. An atom written more than once, or atoms whose coordinates were lost');
+  const side = 22;
+  const grid: string[] = [];
+  for (let i = 0; i < 10000; i++) grid.push(`O ${(i % side) * 2 + 5} ${Math.floor(i / side) % side * 2} ${Math.floor(i / side / side) * 2}`);
+  const pile = (n: number, at: string): string => `Fe ${at}\n`.repeat(n);
+  const t0 = performance.now();
+  const big = parseDocument(`20000\n\n${pile(10000, '0 0 0')}${grid.join('\n')}\n`, 'xyz');
+  // Two piles 0.3 Å apart: 25 million pairs, which overflowed a Set and threw before.
+  const two = parseDocument(`10000\n\n${pile(5000, '0 0 0')}${pile(5000, '0 0 0.3')}`, 'xyz');
+  assert.ok(performance.now() - t0 < 3000, `${performance.now() - t0} ms`);
+  assert.deepEqual(codes(big), [['warning', 'atoms.coincide', 2]]);
+  // Before: 78,948 characters naming every atom.
+  assert.match(big.diagnostics[0].message, /^10000 atoms are at one position \(within 0\.05 Å\): Fe1, Fe2, Fe3, Fe4, Fe5 and 9,995 more\./);
+  assert.deepEqual(two.diagnostics.map((d) => d.code), [...Array(51).fill('atoms.tooClose'), 'atoms.coincide', 'atoms.coincide']);
+  assert.match(two.diagnostics[50].message, /^24999950 more pairs of sites are closer than 0\.5 Å/);
+});

@@ -8,6 +8,7 @@ import { rowSpecies } from '../structure/species';
 import { MIN_CONTACT } from '../structure/disorder';
 import { lookupSpaceGroup, originChoice1, type SpaceGroupLookup } from '../structure/spaceGroups';
 import { forEachPairWithin } from '../structure/celllist';
+import { UnionFind } from '../structure/unionFind';
 import { closeSymops, composeSymops, identityOp, isCentring, parseSymop, symopKey, type SymOp } from '../structure/symop';
 import type {
   Lattice, Measured, ParseOptions, Site, SourceSite, Structure, StructureDiagnostic, TextRange, Vec3,
@@ -131,7 +132,7 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
           ? `'${elementSource.text}' is not a chemical element${useType ? '' : ' (element taken from the label; add _atom_site_type_symbol)'}`
           : 'Atom site has neither a type symbol nor a label to take its element from');
     } else if (match?.note && elementSource) {
-      report(elementSource.range, 'information', 'element.assumed', match.note);
+      report(elementSource.range, match.doubtful ? 'warning' : 'information', 'element.assumed', match.note);
     }
     const element = match?.element ?? (notAtom ? '' : elementSource?.text ?? '?');
     const occupancy = readOccupancy(occupancies?.[r], label, report);
@@ -347,6 +348,7 @@ function cellRange(block: CifBlock): TextRange {
 function parseOps(values: readonly CifValue[], report: Reporter, read: (text: string) => string = (t) => t): SymOp[] {
   const ops: SymOp[] = [];
   const seen = new Set<string>();
+  const rounded: { value: CifValue; op: SymOp }[] = [];
   for (const v of values) {
     if (isNull(v)) continue;
     const r = parseSymop(read(v.text));
@@ -354,11 +356,20 @@ function parseOps(values: readonly CifValue[], report: Reporter, read: (text: st
       report(v.range, 'error', 'symmetry.invalidOp', `Symmetry operator '${v.text}' cannot be used: ${r.error}`);
       continue;
     }
+    if (r.rounded) rounded.push({ value: v, op: r.op });
     if (seen.has(r.op.text)) continue;
     seen.add(r.op.text);
     ops.push(r.op);
   }
+  if (rounded.length > 0) reportRounded(rounded.map((x) => [x.value.text, x.op.text]), rounded[0].value.range, report);
   return ops;
+}
+
+/** One note for all the operators whose decimal translations were read as the fractions they round. */
+function reportRounded(pairs: readonly [written: string, read: string][], where: TextRange, report: Reporter): void {
+  const [written, read] = pairs[0];
+  report(where, 'information', 'symmetry.roundedOp',
+    `${pairs.length === 1 ? 'A symmetry operator has' : `${pairs.length} symmetry operators have`} translations rounded to a few decimals, read as the fractions they round: '${written.trim()}' as '${read}'${pairs.length > 1 ? ', and so on' : ''}`);
 }
 
 /** magCIF operators carry time reversal as a fourth component ('-x,y,-z,-1'); positions need the first three. */
@@ -432,15 +443,19 @@ function unquotedOps(block: CifBlock, key: string, report: Reporter): SymOp[] | 
   }
   const ops: SymOp[] = [];
   const seen = new Set<string>();
+  const rounded: [string, string][] = [];
   for (const values of lines.values()) {
     // With two tags, the one that is not the operator is its id, first on each line.
     const words = loop.tags.length === 2 && ref.column === 1 ? values.slice(1) : values;
-    const op = parseSymop(words.map((w) => w.text).join(' ')).op;
-    if (!op) return undefined;
-    if (!seen.has(op.text)) { seen.add(op.text); ops.push(op); }
+    const text = words.map((w) => w.text).join(' ');
+    const r = parseSymop(text);
+    if (!r.op) return undefined;
+    if (r.rounded) rounded.push([text, r.op.text]);
+    if (!seen.has(r.op.text)) { seen.add(r.op.text); ops.push(r.op); }
   }
   report(loop.range, 'warning', 'symmetry.unquotedOps',
     `Symmetry operators with spaces must be quoted ('x, y, z'): unquoted, each is several values. They are read one per line (${ops.length} operators)`);
+  if (rounded.length > 0) reportRounded(rounded, loop.range, report);
   return ops;
 }
 
@@ -615,15 +630,10 @@ function checkIdentityOnly(
   if (full.tooLarge || full.sites.length <= count) return;
   // A whole cell's rows are each other's images: count places, not images.
   const n = full.sites.length;
-  const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const find = (x: number): number => {
-    while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; }
-    return x;
-  };
+  const sets = new UnionFind(n);
   let places = n;
   forEachPairWithin(full.sites.map((x) => x.frac as Vec3), lattice, [true, true, true], Math.max(opts.symmetryTolerance, 0.05), (i, j) => {
-    const a = find(i), b = find(j);
-    if (a !== b) { parent[a] = b; places--; }
+    if (sets.union(i, j)) places--;
   });
   if (places <= count) return;
   const key = SYMOP_KEYS.find((k) => block.index.has(k)) ?? MAGNETIC_OPS_KEY;

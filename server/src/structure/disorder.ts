@@ -7,6 +7,7 @@
 // each assembly is kept whole, wherever its atoms sit.
 import { forEachPairWithin } from './celllist';
 import type { Structure, StructureDiagnostic, Vec3 } from './types';
+import { UnionFind } from './unionFind';
 
 /** Closer than this (Å) two fully occupied atoms cannot both be real; partial ones are alternatives. */
 export const MIN_CONTACT = 0.5;
@@ -34,27 +35,14 @@ export function disorderGroups(s: Structure): DisorderGroups {
   const result: DisorderGroups = { groups: [], groupOf: new Map(), vacant: [] };
   for (let i = 0; i < n; i++) if (!(s.sites[i].occupancy > 1e-6)) result.vacant.push(i);
   if (s.sites.some((_, i) => partial(i))) {
-    const parent = Int32Array.from({ length: n }, (_, i) => i);
-    const find = (x: number): number => {
-      while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; }
-      return x;
-    };
+    const places = new UnionFind(n);
     const positions = s.sites.map((x) => (s.lattice ? x.frac as Vec3 : x.cart));
     forEachPairWithin(positions, s.lattice, s.pbc, MIN_CONTACT, (i, j) => {
       // Two full atoms this close are a clash the checks report, not alternatives.
       if (!partial(i) && !partial(j)) return;
-      const a = find(i), b = find(j);
-      if (a !== b) parent[a] = b;
+      places.union(i, j);
     });
-    const byRoot = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      const r = find(i);
-      const g = byRoot.get(r);
-      if (g) g.push(i);
-      else byRoot.set(r, [i]);
-    }
-    for (const members of byRoot.values()) {
-      if (members.length < 2) continue;
+    for (const members of places.groups(2)) {
       members.sort((x, y) => s.sites[y].occupancy - s.sites[x].occupancy || x - y);
       for (const m of members) result.groupOf.set(m, result.groups.length);
       result.groups.push(members);

@@ -10,7 +10,13 @@ export interface SymOp {
   text: string;
 }
 
-export type SymOpResult = { op: SymOp; error?: undefined } | { op?: undefined; error: string };
+export type SymOpResult =
+  | {
+    op: SymOp; error?: undefined;
+    /** A translation written to few decimals ('0.33') was read as the fraction it rounds (1/3). */
+    rounded?: boolean;
+  }
+  | { op?: undefined; error: string; rounded?: undefined };
 
 const IDENTITY: SymOp = { rot: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], trans: [0, 0, 0], text: 'x,y,z' };
 
@@ -25,16 +31,50 @@ export function parseSymop(input: string): SymOpResult {
   if (parts.length !== 3) return { error: `expected three comma-separated components, found ${parts.length}` };
   const rot: Mat3 = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
   const trans: Vec3 = [0, 0, 0];
+  let rounded = false;
   for (let i = 0; i < 3; i++) {
     const e = parseComponent(parts[i], rot[i]);
     if (typeof e === 'string') return { error: `component ${i + 1} '${parts[i].trim()}': ${e}` };
-    trans[i] = snapTranslation(e);
+    trans[i] = snapTranslation(e.constant);
+    // Past 6 decimals the fixed tolerance above has already decided.
+    if (trans[i] === e.constant && e.decimals >= 2 && e.decimals <= 6) {
+      const written = fractionRoundingTo(e.constant, e.decimals);
+      if (written !== undefined && written !== e.constant) {
+        trans[i] = written;
+        rounded = true;
+      }
+    }
   }
   const d = det3(rot);
   if (Math.abs(Math.abs(d) - 1) > 1e-6) {
     return { error: `the rotation part has determinant ${round(d)}; a symmetry operation needs ±1` };
   }
-  return { op: { rot, trans, text: formatSymop(rot, trans) } };
+  const op = { rot, trans, text: formatSymop(rot, trans) };
+  return rounded ? { op, rounded } : { op };
+}
+
+/** Denominators of the translations of space-group operators (1/8 in some origin settings). */
+const DENOMINATORS = [1, 2, 3, 4, 6, 8, 12];
+
+/**
+ * The crystallographic fraction that `t`, written with `decimals` decimals, is a rounding of
+ * ('0.33' and '0.67' in R-centred cells, '0.17' for 1/6, '0.12' or '0.13' for 1/8); undefined
+ * when none is. A value one digit off ('0.37' for 3/8, which rounds to 0.38) is no rounding, and
+ * stays as written (and makes no group). One decimal is too coarse to tell 1/8 from 1/12.
+ */
+function fractionRoundingTo(t: number, decimals: number): number | undefined {
+  const scale = 10 ** decimals;
+  const written = Math.round(Math.abs(t) * scale);
+  for (const d of DENOMINATORS) {
+    const x = Math.round(Math.abs(t) * d) / d;
+    const scaled = x * scale;
+    const below = Math.floor(scaled + 1e-9);
+    const tie = Math.abs(scaled - below - 0.5) < 1e-9;
+    // Half up and half to even (printf's) are both in use: at a tie either result was written.
+    const ok = tie ? written === below + 1 || (below % 2 === 0 && written === below) : written === Math.round(scaled);
+    if (ok) return Math.sign(t) * x;
+  }
+  return undefined;
 }
 
 /**
@@ -47,11 +87,18 @@ function snapTranslation(t: number): number {
   return Math.abs(t * 24 - n) < 0.015 ? n / 24 : t;
 }
 
+interface Component {
+  constant: number;
+  /** Fewest decimals of a decimal number in the constant term; Infinity when it has none ('1/2', '0'). */
+  decimals: number;
+}
+
 /** Adds variable coefficients into `row`, returns the constant term or an error message. */
-function parseComponent(s: string, row: Vec3): number | string {
+function parseComponent(s: string, row: Vec3): Component | string {
   let i = 0;
   const n = s.length;
   let constant = 0;
+  let decimals = Infinity;
   let terms = 0;
   const skip = (): void => { while (i < n && (s[i] === ' ' || s[i] === '\t')) i++; };
   skip();
@@ -66,13 +113,18 @@ function parseComponent(s: string, row: Vec3): number | string {
     }
     if (!sawSign && terms > 0) return `expected '+' or '-' before '${s.slice(i).trim()}'`;
     let coef: number | undefined;
+    let places = Infinity;
     const numStart = i;
     while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] === '.')) i++;
     if (i > numStart) {
-      coef = Number(s.slice(numStart, i));
-      if (!Number.isFinite(coef)) return `bad number '${s.slice(numStart, i)}'`;
+      const digits = s.slice(numStart, i);
+      coef = Number(digits);
+      if (!Number.isFinite(coef)) return `bad number '${digits}'`;
+      const point = digits.indexOf('.');
+      if (point >= 0) places = digits.length - point - 1;
       skip();
       if (s[i] === '/') {
+        places = Infinity;
         i++;
         skip();
         const denStart = i;
@@ -93,6 +145,7 @@ function parseComponent(s: string, row: Vec3): number | string {
       if (s[i] === '/' || s[i] === '*') return 'coefficients must come before the variable (write 1/2x, not x/2)';
     } else if (coef !== undefined) {
       constant += sign * coef;
+      decimals = Math.min(decimals, places);
     } else {
       return i < n ? `unexpected '${s[i]}'` : 'missing term';
     }
@@ -100,7 +153,7 @@ function parseComponent(s: string, row: Vec3): number | string {
     skip();
   }
   if (terms === 0) return 'empty';
-  return constant;
+  return { constant, decimals };
 }
 
 function round(x: number): number {

@@ -3,7 +3,8 @@ import { checkStructure, degenerateCell } from '../structure/checks';
 import { MAX_COORDINATE } from '../structure/limits';
 import { cartToFrac, fracToCart, latticeFromMatrix, latticeFromParameters } from '../structure/lattice';
 import { wrap01 } from '../structure/linalg';
-import { elementFromSpecies } from '../structure/species';
+import { hasNeighbourWithin } from '../structure/samePosition';
+import { BONDED_WITHIN, elementFromSpecies, xyzSpecies, type XyzSpecies } from '../structure/species';
 import type {
   Lattice, ParseOptions, Site, SourceSite, Structure, StructureBlock, StructureDiagnostic, TextRange, Vec3,
 } from '../structure/types';
@@ -32,6 +33,11 @@ function splitLines(text: string): string[] {
 }
 
 const isBlank = (s: string): boolean => s.trim().length === 0;
+/**
+ * 'END' after a frame, as some programs write it: a terminator, read past without a word as
+ * readers that stop at the count do; it is no atom and no count.
+ */
+const isEndLine = (s: string): boolean => /^\s*end\s*$/i.test(s);
 const isCountLine = (s: string): boolean => /^\s*\d+\s*$/.test(s);
 /** ADF/AMS (and ASE's vec_cell) write the periodic cell vectors as pseudo-atoms VEC1..VEC3 after the atoms. */
 const VEC_LINE = /^\s*VEC([123])\s/i;
@@ -58,7 +64,7 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
   const once = new Set<string>();
   let i = 0;
   while (i < lines.length) {
-    if (isBlank(lines[i])) { i++; continue; }
+    if (isBlank(lines[i]) || isEndLine(lines[i])) { i++; continue; }
     const countLine = i;
     const header = lineRange(countLine, 0, lines[countLine].length);
     if (!isCountLine(lines[countLine])) {
@@ -78,12 +84,12 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
       if (VEC_LINE.test(lines[ln])) vecLines.push(ln);
       else atomLines.push(ln);
     };
-    while (i < lines.length && atomLines.length < count && !isCountLine(lines[i])) {
+    while (i < lines.length && atomLines.length < count && !isCountLine(lines[i]) && !isEndLine(lines[i])) {
       if (isBlank(lines[i])) {
         // A blank line inside the atoms: read on when atoms follow (not when the next frame does).
         let k = i;
         while (k < lines.length && isBlank(lines[k])) k++;
-        if (k >= lines.length || isCountLine(lines[k])) break;
+        if (k >= lines.length || isCountLine(lines[k]) || isEndLine(lines[k])) break;
         report(lineRange(i, 0, lines[i].length), 'warning', 'xyz.blankLine',
           `Blank line inside the atoms of frame ${frameNo}: the atoms after it are read too, but most XYZ readers stop or fail here`);
         i = k;
@@ -97,7 +103,7 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
       while (i < lines.length && vecLines.length < 3 && VEC_LINE.test(lines[i])) vecLines.push(i++);
       const extraStart = atomLines.length;
       // Any further lines that are clearly atoms.
-      while (i < lines.length && !isBlank(lines[i]) && !isCountLine(lines[i])) take(i++);
+      while (i < lines.length && !isBlank(lines[i]) && !isCountLine(lines[i]) && !isEndLine(lines[i])) take(i++);
       if (atomLines.length > extraStart) {
         report(header, 'error', 'xyz.count', `Frame ${frameNo} declares ${count} atoms but has ${atomLines.length} atom lines; all are read`);
       }
@@ -136,7 +142,7 @@ export function parseXyz(text: string, options?: ParseOptions): XyzParseResult {
         `All ${structure.sites.length} atoms of frame ${frameNo} are at one point (${same.map((x) => x.toFixed(3)).join(', ')}): the file has no 3-D coordinates (Open Babel writes zeros unless asked for --gen3d)`);
       structure = null;
     }
-    if (structure) diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(options?.symmetryTolerance ?? 0.01, 0.05) }));
+    if (structure) diagnostics.push(...checkStructure(structure, { sharedPosition: Math.max(options?.symmetryTolerance ?? 0.01, 0.05), noOccupancies: true }));
     blocks.push({ name, range, headerRange: header, structure });
   }
   return { blocks, diagnostics };
@@ -247,6 +253,9 @@ function frameStructure(
   const numericSeen = new Set<string>();
   let dummies = 0;
   let firstDummy = -1;
+  const codes = new SpeciesCodes();
+  // A frame has a handful of species over thousands of lines: each is looked at once.
+  const speciesSeen = new Map<string, XyzSpecies>();
   // Field offsets of the current line, for the columns we read (no per-line array of strings:
   // at 10^5 atoms the split() garbage was a third of the parse time).
   const needed = Math.max(columns.pos + 3, columns.species + 1);
@@ -282,12 +291,19 @@ function frameStructure(
       if (dummies++ === 0) firstDummy = ln;
       continue;
     }
-    const match = elementFromSpecies(sp);
+    let reading = speciesSeen.get(sp);
+    if (!reading) {
+      reading = xyzSpecies(sp);
+      speciesSeen.set(sp, reading);
+    }
+    const match = reading.kind === 'element' || reading.kind === 'guess' ? reading
+      : reading.kind === 'ambiguous' ? reading.apart : undefined;
     if (!match) report(range, 'error', 'element.unknown', `'${sp}' is not a chemical element or atomic number`);
     else if (/^\d+$/.test(sp) && !numericSeen.has(sp)) {
       numericSeen.add(sp);
       numericSpecies.push([sp, match.element]);
     }
+    if (reading.kind === 'guess' || reading.kind === 'ambiguous') codes.add(kept, sp, ln, reading);
     coords[3 * kept] = x;
     coords[3 * kept + 1] = y;
     coords[3 * kept + 2] = z;
@@ -316,6 +332,22 @@ function frameStructure(
       }
     }
   }
+
+  if (codes.ambiguous.length > 0) {
+    // The atom's surroundings decide between two readings: periodic images count.
+    const positions: Vec3[] = new Array<Vec3>(kept);
+    for (let k = 0; k < kept; k++) {
+      const cart: Vec3 = [coords[3 * k], coords[3 * k + 1], coords[3 * k + 2]];
+      positions[k] = lattice ? cartToFrac(lattice, cart) : cart;
+    }
+    const near = hasNeighbourWithin(positions, lattice, pbc, BONDED_WITHIN);
+    codes.ambiguous.forEach(({ k }, n) => {
+      const m = codes.resolve(n, near[k] === 1);
+      zs[k] = m.Z;
+      elements[k] = m.element;
+    });
+  }
+  codes.report(lines, report, once);
 
   const sourceSites: SourceSite[] = [];
   const sites: Site[] = [];
@@ -347,6 +379,73 @@ function frameStructure(
     symops: ['x,y,z'],
   };
   return { structure, numericSpecies, refused, symbolColumn: columns.symbols };
+}
+
+interface CodeUse {
+  reading: Extract<XyzSpecies, { kind: 'guess' | 'ambiguous' }>;
+  /** First line written with it. */
+  line: number;
+  /** Atoms written with it, and of those read as the `apart` reading of an ambiguous code. */
+  count: number;
+  apart: number;
+}
+
+/**
+ * Species that are not plain element symbols, per frame: what each was read as, for how many
+ * atoms, said once per document at its first line (a trajectory repeats them every frame).
+ */
+class SpeciesCodes {
+  /** Atoms (kept-atom indices) whose reading their surroundings decide, with their code. */
+  readonly ambiguous: { k: number; use: CodeUse }[] = [];
+  private readonly uses = new Map<string, CodeUse>();
+
+  add(k: number, token: string, line: number, reading: CodeUse['reading']): void {
+    let use = this.uses.get(token);
+    if (!use) {
+      use = { reading, line, count: 0, apart: 0 };
+      this.uses.set(token, use);
+    }
+    use.count++;
+    if (reading.kind === 'ambiguous') this.ambiguous.push({ k, use });
+  }
+
+  /** The element of ambiguous atom number `n` (in the order added), counted for the report. */
+  resolve(n: number, bonded: boolean): { element: string; Z: number } {
+    const { use } = this.ambiguous[n];
+    const r = use.reading;
+    if (r.kind !== 'ambiguous') return r;
+    if (bonded) return r.bonded;
+    use.apart++;
+    return r.apart;
+  }
+
+  report(lines: string[], report: Reporter, once: Set<string>): void {
+    // Atom types elsewhere in the frame say the file is written in them (an Amber or CHARMM export).
+    const typed = [...this.uses].filter(([, u]) => u.reading.kind === 'guess').map(([t]) => t);
+    const evidence = typed.length > 0 ? `; the file names atoms by codes (${typed.slice(0, 4).join(', ')}${typed.length > 4 ? ', …' : ''}), as force-field exports do` : '';
+    const atoms = (n: number): string => `${n} atom${n === 1 ? '' : 's'}`;
+    for (const [token, use] of this.uses) {
+      const key = `xyz.species:${token}`;
+      if (once.has(key)) continue;
+      const r = use.reading;
+      const range = lineRange(use.line, 0, lines[use.line].length);
+      if (r.kind === 'guess') {
+        once.add(key);
+        report(range, r.certain ? 'information' : 'warning', 'element.assumed', r.certain
+          ? `'${token}' read as ${r.element}, ${r.why} (${atoms(use.count)})`
+          : `'${token}' is not an element symbol: read as ${r.element}, ${r.why} (${atoms(use.count)}). Write element symbols to be sure`);
+        continue;
+      }
+      const bonded = use.count - use.apart;
+      // A caseless 'CU' far from everything is copper, as old programs upper-case symbols.
+      if (bonded === 0 && r.quietApart && typed.length === 0) continue;
+      once.add(key);
+      const parts: string[] = [];
+      if (bonded > 0) parts.push(`as ${r.bonded.element} for ${atoms(bonded)} (${r.bondedWhy})`);
+      if (use.apart > 0) parts.push(`as ${r.apart.element} for ${atoms(use.apart)} (${r.apartWhy})`);
+      report(range, 'warning', 'element.assumed', `'${token}' read ${parts.join(' and ')}${evidence}. Write element symbols to be sure`);
+    }
+  }
 }
 
 /** i-PI's cell (always periodic); none when i-PI wrote an all-zero cell for a cluster. */
