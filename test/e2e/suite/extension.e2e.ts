@@ -207,6 +207,12 @@ describe('XANES Lens in VS Code', () => {
       const shipped = shippedModel(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath);
       assert.equal(path.resolve(result.model.path), path.resolve(shipped.dir), `the extension predicted with ${result.model.path}, but the newest model is ${shipped.dir} (was it written during the run?)`);
       slots = shipped.maxNeighbours;
+      // The accuracy line is the model's own validation record for the domain: Cu crystals are well tested.
+      const metrics = (JSON.parse(readFileSync(path.join(shipped.dir, 'metadata.json'), 'utf8')) as { metrics?: { val?: { gnn?: Record<string, { spectra: number; mae: number }> } } }).metrics;
+      const cuVal = metrics?.val?.gnn?.['Cu-K-FEFF'];
+      assert.ok(cuVal, 'the shipped model records its Cu validation metrics');
+      assert.equal(result.reliability?.level, 'well-tested');
+      assert.deepEqual([result.reliability?.validation?.spectra, result.reliability?.validation?.mae], [cuVal.spectra, cuVal.mae]);
       assert.equal(result.neighbours.length, slots);
       const real = result.neighbours.filter((n) => !n.virtual);
       // Tenorite has far more atoms within 8 Å of Cu than any model's slots: every slot is real.
