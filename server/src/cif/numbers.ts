@@ -112,11 +112,22 @@ export function lenientNumber(s: string): { value: number; problem: string } | u
  * position to those by accident.
  */
 export function roundingError(text: string, value: number): number {
-  if (Math.abs(value * 8 - Math.round(value * 8)) < 1e-9) return 0;
+  const eighths = value * 8;
+  if (Math.abs(eighths - Math.round(eighths)) < 1e-9) return 0;
   const dot = text.indexOf('.');
   if (dot < 0) return 0;
-  let decimals = 0;
-  for (let i = dot + 1; i < text.length && isDigit(text.charCodeAt(i)); i++) decimals++;
-  if (decimals < 2 || /[eE]/.test(text)) return 0;
-  return 0.5 * Math.pow(10, -decimals);
+  let i = dot + 1;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  const decimals = i - dot - 1;
+  if (decimals < 2) return 0;
+  // With an exponent the decimals do not give the precision; such values are taken as exact.
+  // (A character scan: this runs for three coordinates of every atom row.)
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) return 0;
+  }
+  return decimals < HALF_UNIT.length ? HALF_UNIT[decimals] : 0.5 * Math.pow(10, -decimals);
 }
+
+/** 0.5·10^-d for the usual numbers of decimals. */
+const HALF_UNIT = Array.from({ length: 16 }, (_, d) => 0.5 / POW10[d]);

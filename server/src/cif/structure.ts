@@ -103,13 +103,14 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
   const asym: AsymmetricSite[] = [];
   /** Row index of each asymmetric site, for the per-row checks after expansion. */
   const asymRow: number[] = [];
+  /** How far each coordinate of the current row may be off as written (filled by coordinatesOf). */
+  const roundErr: Vec3 = [0, 0, 0];
   for (let r = 0; r < rowCount; r++) {
     // A row of nothing but '?' stands for "no atoms" (Pauling File's published-cell blocks).
-    if (coords.every((c) => isNull(c[r])) && (!labels || isNull(labels[r]))) continue;
+    if (isNull(coords[0][r]) && isNull(coords[1][r]) && isNull(coords[2][r]) && (!labels || isNull(labels[r]))) continue;
     const range = rowRangeOf(r);
-    const read = coordinatesOf(coords, r, report);
-    if (!read) continue;
-    const xyz = read.xyz;
+    const xyz = coordinatesOf(coords, r, report, roundErr);
+    if (!xyz) continue;
     const labelValue = labels?.[r];
     const typeValue = types?.[r];
     const useType = typeValue !== undefined && !isNull(typeValue);
@@ -155,7 +156,7 @@ export function blockToStructure(block: CifBlock, options?: ParseOptions): Block
     if (!frac || notAtom) continue;
     const site: AsymmetricSite = { label, element, Z, occupancy, frac, range, sourceSite: index };
     if (hasFract && lattice) {
-      const e = read.error;
+      const e = roundErr;
       const spread = 4 * (e[0] * lattice.a + e[1] * lattice.b + e[2] * lattice.c);
       // Capped where two real atoms could be: closer images are never both there.
       if (spread > 0) site.mergeDistance = Math.min(spread, MIN_CONTACT);
@@ -254,12 +255,12 @@ function disorderOf(group: CifValue | undefined, assembly: CifValue | undefined)
 type Reporter = (range: TextRange, severity: StructureDiagnostic['severity'], code: string, message: string) => void;
 
 /**
- * The three coordinates of row r and how far each may be off as written (roundingError);
+ * The three coordinates of row r, with how far each may be off as written (roundingError) put
+ * into `error` (one array reused for every row: this runs for each of 10^4 rows);
  * undefined (with a diagnostic) when one is not a number.
  */
-function coordinatesOf(coords: CifValue[][], r: number, report: Reporter): { xyz: Vec3; error: Vec3 } | undefined {
+function coordinatesOf(coords: CifValue[][], r: number, report: Reporter, error: Vec3): Vec3 | undefined {
   const xyz: Vec3 = [0, 0, 0];
-  const error: Vec3 = [0, 0, 0];
   for (let k = 0; k < 3; k++) {
     const v = coords[k][r];
     let value = numericValue(v)?.value;
@@ -283,7 +284,7 @@ function coordinatesOf(coords: CifValue[][], r: number, report: Reporter): { xyz
     xyz[k] = value;
     error[k] = roundingError(v.text, value);
   }
-  return { xyz, error };
+  return xyz;
 }
 
 function fmtNumber(x: number): string {
