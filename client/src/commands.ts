@@ -14,6 +14,7 @@ import {
   SitesRequest,
 } from '../../server/src/lsp_ext';
 import type { XanesContext } from './context';
+import { STRUCTURE_LANGUAGES } from './languageClient';
 import { OVERLAY_WITHOUT_COMMAND, parseOverlayWithoutArgs } from './decorations/overlayLink';
 import { cancelSensitivity, requestSensitivity } from './sensitivity';
 import { SHOW_OUTPUT_COMMAND } from './statusBar';
@@ -35,8 +36,8 @@ function report(ctx: XanesContext, what: string, err: unknown): never {
 
 function activeStructureUri(): vscode.Uri {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || !['cif', 'xyz'].includes(editor.document.languageId)) {
-    throw new Error('Open a CIF or XYZ file first.');
+  if (!editor || !(STRUCTURE_LANGUAGES as readonly string[]).includes(editor.document.languageId)) {
+    throw new Error('Open a CIF, XYZ or POSCAR file first.');
   }
   return editor.document.uri;
 }

@@ -1,6 +1,14 @@
-// Starts dist/server.js over node IPC for the cif and xyz languages.
+// Starts dist/server.js over node IPC for the structure languages.
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+/** The languages package.json contributes and the server reads; every editor feature serves these. */
+export const STRUCTURE_LANGUAGES = ['cif', 'xyz', 'poscar'] as const;
+
+/** A document selector for every structure language (for VS Code's API and the language client alike). */
+export function structureSelector(): { language: string }[] {
+  return STRUCTURE_LANGUAGES.map((language) => ({ language }));
+}
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -11,7 +19,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     // No scheme filter: in a remote/web workbench documents still arrive as file: on the
     // extension host, but untitled CIFs pasted by hand deserve lenses too.
-    documentSelector: [{ language: 'cif' }, { language: 'xyz' }],
+    documentSelector: structureSelector(),
     outputChannel: output,
     synchronize: { configurationSection: 'xanes' },
   };

@@ -5,7 +5,7 @@ import type { CliCommand, CliIo } from './cli/io';
 
 /** Subcommands in help order. A module that is not part of this build answers with exit 2. */
 export const SUBCOMMANDS: readonly { name: string; summary: string }[] = [
-  { name: 'parse', summary: 'parse a CIF/XYZ file: blocks, cell, expanded atoms, diagnostics' },
+  { name: 'parse', summary: 'parse a CIF/XYZ file or POSCAR: blocks, cell, expanded atoms, diagnostics' },
   { name: 'sites', summary: 'symmetry-inequivalent absorbing sites with multiplicity' },
   { name: 'graph', summary: 'absorber-centred graph of one site (neighbours, features)' },
   { name: 'predict', summary: 'predict the K-edge XANES spectrum of absorbing sites' },

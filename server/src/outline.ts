@@ -1,9 +1,10 @@
-// Document outline and folding ranges for CIF and XYZ, as plain data (the LSP layer converts).
+// Document outline and folding ranges for CIF, XYZ and POSCAR, as plain data (the LSP layer converts).
 import { parseCif, rowRange, spanRange, type CifBlock, type CifLoop } from './cif/parser';
-import type { TextRange } from './structure/types';
+import { parsePoscar } from './poscar/parser';
+import type { StructureFormat, TextRange } from './structure/types';
 import { parseXyz } from './xyz/parser';
 
-export type OutlineKind = 'block' | 'cell' | 'symmetry' | 'atoms' | 'atom' | 'frame';
+export type OutlineKind = 'block' | 'cell' | 'symmetry' | 'species' | 'atoms' | 'atom' | 'frame';
 
 export interface OutlineSymbol {
   name: string;
@@ -22,11 +23,11 @@ export interface FoldingRange {
 /** Atom rows listed per group; beyond this the outline would be slower to show than useful. */
 const MAX_ATOM_SYMBOLS = 2000;
 
-export function documentOutline(text: string, format: 'cif' | 'xyz'): OutlineSymbol[] {
-  return format === 'cif' ? cifOutline(text) : xyzOutline(text);
+export function documentOutline(text: string, format: StructureFormat): OutlineSymbol[] {
+  return format === 'cif' ? cifOutline(text) : format === 'poscar' ? poscarOutline(text) : xyzOutline(text);
 }
 
-export function foldingRanges(text: string, format: 'cif' | 'xyz'): FoldingRange[] {
+export function foldingRanges(text: string, format: StructureFormat): FoldingRange[] {
   const out: FoldingRange[] = [];
   const add = (r: TextRange): void => {
     if (r.end.line > r.start.line) out.push({ startLine: r.start.line, endLine: r.end.line });
@@ -35,6 +36,12 @@ export function foldingRanges(text: string, format: 'cif' | 'xyz'): FoldingRange
     // maxAtoms 0: only frame boundaries are needed, so skip building the atoms.
     for (const b of parseXyz(text, { maxAtoms: 0 }).blocks) add(b.range);
     return out;
+  }
+  if (format === 'poscar') {
+    const { blocks, layout } = parsePoscar(text);
+    for (const b of blocks) add(b.range);
+    if (layout?.coordinates) out.push({ startLine: layout.coordinates.first, endLine: layout.coordinates.last });
+    return out.filter((r) => r.endLine > r.startLine);
   }
   const doc = parseCif(text);
   const visit = (b: CifBlock): void => {
@@ -115,4 +122,51 @@ function xyzOutline(text: string): OutlineSymbol[] {
     const detail = `${n} atoms${s?.lattice ? ', periodic' : ''}`;
     return sym(b.name, detail, 'frame', b.range, b.headerRange, atoms);
   });
+}
+
+/** One block: the cell (scale and lattice lines), the species (names and counts) and the atom lines. */
+function poscarOutline(text: string): OutlineSymbol[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  const whole = (ln: number): TextRange => ({ start: { line: ln, character: 0 }, end: { line: ln, character: lines[ln]?.length ?? 0 } });
+  const between = (a: number, b: number): TextRange => ({ start: whole(a).start, end: whole(b).end });
+  const { blocks, layout } = parsePoscar(text);
+  const block = blocks[0];
+  if (!block || !layout) return [];
+  const s = block.structure;
+  const children: OutlineSymbol[] = [];
+  if (layout.scaleLine !== null && layout.latticeLines.length > 0) {
+    const l = layout.lattice;
+    const detail = l
+      ? `a=${l.a.toFixed(4)} b=${l.b.toFixed(4)} c=${l.c.toFixed(4)}  α=${l.alpha.toFixed(2)} β=${l.beta.toFixed(2)} γ=${l.gamma.toFixed(2)}  V=${l.volume.toFixed(3)} Å³`
+      : 'no usable cell (see diagnostics)';
+    const last = layout.latticeLines[layout.latticeLines.length - 1];
+    children.push(sym('cell', detail, 'cell', between(layout.scaleLine, last), whole(layout.latticeLines[0])));
+  }
+  if (layout.countsLine !== null) {
+    const from = layout.speciesLine ?? layout.countsLine;
+    const range = between(from, layout.countsLine);
+    const groups = layout.species.map((sp) => {
+      const name = sp.element || '?';
+      const written = sp.name && sp.name !== sp.element ? ` (${sp.name})` : '';
+      return sym(name, `${sp.count} atom${sp.count === 1 ? '' : 's'}${written}`, 'atom', sp.range ?? whole(layout.countsLine as number));
+    });
+    const formula = layout.species.map((sp) => `${sp.element || '?'}${sp.count}`).join(' ');
+    const from4 = layout.names === 'species line' ? '' : layout.names === 'missing' ? ', names missing (VASP 4)' : `, names from the ${layout.names} (VASP 4)`;
+    children.push(sym('species', `${formula}${from4}`, 'species', range, whole(from), groups));
+  }
+  if (layout.coordinates) {
+    const atoms = (s?.sites ?? []).slice(0, MAX_ATOM_SYMBOLS).map((a) => {
+      const src = s?.sourceSites[a.sourceSite];
+      const xyz = layout.cartesian ? src?.cart ?? a.cart : src?.frac ?? a.frac ?? a.cart;
+      return sym(a.label, `${a.element}  ${xyz.map((x) => x.toFixed(5)).join(' ')}`, 'atom', a.range);
+    });
+    const n = layout.coordinates.last - layout.coordinates.first + 1;
+    const flags = layout.selectiveDynamics ? ', selective dynamics' : '';
+    const more = n > MAX_ATOM_SYMBOLS ? ` (first ${MAX_ATOM_SYMBOLS} listed)` : '';
+    const first = layout.selectiveLine ?? layout.modeLine ?? layout.coordinates.first;
+    children.push(sym('atom sites', `${n} sites, ${layout.cartesian ? 'Cartesian' : 'Direct'}${flags}${more}`, 'atoms',
+      between(first, layout.coordinates.last), whole(layout.modeLine ?? layout.coordinates.first), atoms));
+  }
+  const n = s?.sites.length ?? 0;
+  return [sym(block.name, `${n} atoms, P1`, 'block', block.range, block.headerRange, children)];
 }

@@ -1,17 +1,26 @@
-// Entry point: document text -> structures + diagnostics, for CIF and XYZ.
+// Entry point: document text -> structures + diagnostics, for CIF, XYZ and VASP POSCAR.
 import { parseCif } from './cif/parser';
 import { blockToStructure } from './cif/structure';
-import type { ParsedDocument, ParseOptions, StructureBlock } from './structure/types';
+import { parsePoscar } from './poscar/parser';
+import type { ParsedDocument, ParseOptions, StructureBlock, StructureFormat } from './structure/types';
 import { MAX_DIAGNOSTICS } from './structure/limits';
 import { parseXyz } from './xyz/parser';
 
-export type StructureFormat = 'cif' | 'xyz';
+export type { StructureFormat };
 
+/**
+ * Format of a file by its name: the extension, else VASP's fixed names. POSCAR and CONTCAR have
+ * no extension, and runs keep copies as CONTCAR.1, POSCAR2, POSCAR_relaxed or POSCAR-final; a name
+ * with another extension (poscar_tools.py, POSCAR.json) is not one.
+ */
 export function formatFromPath(path: string): StructureFormat | null {
-  const m = /\.([A-Za-z]+)$/.exec(path);
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const m = /\.([A-Za-z]+)$/.exec(base);
   const ext = m?.[1].toLowerCase();
   if (ext === 'cif' || ext === 'mcif') return 'cif';
   if (ext === 'xyz' || ext === 'extxyz') return 'xyz';
+  if (ext === 'vasp' || ext === 'poscar') return 'poscar';
+  if (/^(?:POSCAR|CONTCAR)(?:\d*|\.\d+|[_-][^.]*)$/i.test(base)) return 'poscar';
   return null;
 }
 
@@ -20,7 +29,7 @@ export { MAX_DIAGNOSTICS };
 /** Parse a whole document. Never throws: every problem is in `diagnostics`. */
 export function parseDocument(text: string, format: StructureFormat, opts?: ParseOptions): ParsedDocument {
   try {
-    const doc = format === 'cif' ? parseCifDocument(text, opts) : { format, ...parseXyz(text, opts), omitted: 0 };
+    const doc = format === 'cif' ? parseCifDocument(text, opts) : format === 'poscar' ? parsePoscarDocument(text, opts) : { format, ...parseXyz(text, opts), omitted: 0 };
     return capDiagnostics(doc, doc.omitted);
   } catch (e) {
     // A bug must not take the language server down: report it where the user can see it.
@@ -33,6 +42,11 @@ export function parseDocument(text: string, format: StructureFormat, opts?: Pars
       }],
     };
   }
+}
+
+function parsePoscarDocument(text: string, opts?: ParseOptions): ParsedDocument & { omitted: number } {
+  const { blocks, diagnostics } = parsePoscar(text, opts);
+  return { format: 'poscar', blocks, diagnostics, omitted: 0 };
 }
 
 function parseCifDocument(text: string, opts?: ParseOptions): ParsedDocument & { omitted: number } {

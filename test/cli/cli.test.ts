@@ -2,11 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES, ROOT } from '../lsp/lspClient';
 
-const CLI = path.join(ROOT, 'dist/cli.js');
+/** XANES_CLI points the tests at another build of the CLI (as XANES_SERVER does for the server). */
+const CLI = process.env.XANES_CLI ?? path.join(ROOT, 'dist/cli.js');
+const STRUCTURES = path.join(ROOT, 'test/fixtures/structures');
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
@@ -206,4 +209,73 @@ test('normalize on a SPEC file: --scan picks the scan; without it the energy sca
   assert.deepEqual([out.mode, ...out.columns], ['transmission', 'Energy', 'I0', 'It']);
   assert.equal(out.energies[0], 7050);
   assert.equal(out.mu[0], Math.log(100000 / 74082));
+});
+
+test('parse on VASP POSCAR/CONTCAR: the format by file name, P1 atoms on their coordinate lines, Ti–O by hand; --format poscar', () => {
+  const file = path.join(STRUCTURES, 'rutile-TiO2.vasp');
+  const r = cli('parse', file, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = json<ParseJson>(r.stdout);
+  assert.equal(out.format, 'poscar');
+  assert.deepEqual(out.diagnostics, []);
+  assert.equal(out.blocks.length, 1);
+  const b = out.blocks[0];
+  assert.deepEqual([b.name, b.line, b.atomCount, b.orbitCount], ['TiO2 rutile, P1 cell of rutile-TiO2.cif', 1, 6, 6]);
+  assert.equal(b.lattice?.a, 4.594);
+  assert.equal(b.lattice?.c, 2.959);
+  assert.ok(Math.abs((b.lattice?.volume ?? 0) - 4.594 * 4.594 * 2.959) < 1e-6);
+  assert.deepEqual(b.atoms.map((a) => [a.element, a.label, a.line, a.orbit]), [
+    ['Ti', 'Ti1', 9, 0], ['Ti', 'Ti2', 10, 1], ['O', 'O1', 11, 2], ['O', 'O2', 12, 3], ['O', 'O3', 13, 4], ['O', 'O4', 14, 5],
+  ]);
+  assert.deepEqual(b.atoms[1].frac, [0.5, 0.5, 0.5]);
+  // Apical Ti–O along [110]: x·a·√2 with x = 0.3053.
+  assert.ok(Math.abs(dist(b.atoms[0].cart, b.atoms[2].cart) - 0.3053 * 4.594 * Math.SQRT2) < 1e-5);
+  const table = cli('parse', file);
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /rutile-TiO2\.vasp \(poscar\): 1 block\(s\)/);
+  assert.match(table.stdout, /1 symmetry operator\(s\); 6 atoms in 6 orbit\(s\)/);
+  // A CONTCAR by its name, velocities and all.
+  const contcar = json<ParseJson>(cli('parse', path.join(STRUCTURES, 'CONTCAR_NiO-selective-md'), '--json').stdout);
+  assert.deepEqual([contcar.format, contcar.blocks[0].atomCount, contcar.diagnostics.length], ['poscar', 8, 0]);
+  // Mistakes: exit 1, 1-based positions, file:line:col in the table.
+  const broken = cli('parse', path.join(STRUCTURES, 'broken-poscar-atoms.vasp'), '--json');
+  assert.equal(broken.code, 1);
+  assert.deepEqual(json<ParseJson>(broken.stdout).diagnostics.map((d) => [d.code, d.line, d.column]), [
+    ['element.unknown', 6, 4], ['poscar.count', 7, 1], ['coord.nonnumeric', 10, 19], ['coord.nonnumeric', 12, 1],
+  ]);
+  assert.match(cli('parse', path.join(STRUCTURES, 'broken-poscar-atoms.vasp')).stderr, /broken-poscar-atoms\.vasp:6:4: error \[element\.unknown\] 'Qq' is not a chemical element/);
+  // A name that says nothing: --format poscar (or VASP's own word for it) reads it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xanes-poscar-'));
+  try {
+    const plain = path.join(dir, 'structure.txt');
+    writeFileSync(plain, readFileSync(file, 'utf8'));
+    for (const format of ['poscar', 'vasp']) {
+      const p = json<ParseJson>(cli('parse', plain, '--json', '--format', format).stdout);
+      assert.deepEqual([p.format, p.blocks[0].atomCount], ['poscar', 6], format);
+    }
+    const bad = cli('parse', plain, '--format', 'outcar');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be cif, xyz or poscar, got "outcar"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sites and graph on a POSCAR: every Ti of the P1 cell, neighbours on the POSCAR\'s coordinate lines', () => {
+  const file = path.join(STRUCTURES, 'rutile-TiO2.vasp');
+  const s = cli('sites', file, '--json');
+  assert.equal(s.code, 0, s.stderr);
+  const sites = json<{ format: string; sites: { label: string; element: string; multiplicity: number; line: number }[] }>(s.stdout);
+  assert.equal(sites.format, 'poscar');
+  assert.deepEqual(sites.sites.map((x) => [x.label, x.element, x.multiplicity, x.line]), [['Ti1', 'Ti', 1, 9], ['Ti2', 'Ti', 1, 10]]);
+  const g = cli('graph', file, '--site', '1', '--json');
+  assert.equal(g.code, 0, g.stderr);
+  const graph = json<{ absorber: { label: string; line: number }; neighbours: { element: string | null; distance: number; line: number | null }[] }>(g.stdout);
+  assert.deepEqual([graph.absorber.label, graph.absorber.line], ['Ti2', 10]);
+  const first = graph.neighbours.slice(0, 6);
+  assert.ok(first.every((n) => n.element === 'O' && n.line !== null && n.line >= 11 && n.line <= 14), JSON.stringify(first));
+  // Four equatorial O at √(2((½−x)a)² + (c/2)²), then the two apical ones at x·a·√2.
+  const equatorial = Math.sqrt(2 * ((0.5 - 0.3053) * 4.594) ** 2 + (2.959 / 2) ** 2);
+  first.slice(0, 4).forEach((n) => assert.ok(Math.abs(n.distance - equatorial) < 1e-5, `${n.distance}`));
+  first.slice(4).forEach((n) => assert.ok(Math.abs(n.distance - 0.3053 * 4.594 * Math.SQRT2) < 1e-5, `${n.distance}`));
 });

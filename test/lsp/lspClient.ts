@@ -14,6 +14,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { formatFromPath } from '../../server/src/parse';
 
 /** The repository root: tests run bundled from out/…, so search upwards for our package.json. */
 function findRoot(start: string): string {
@@ -46,7 +47,7 @@ export interface TestServer {
   nextDiagnostics(uri: string, wait?: DiagnosticsWait): Promise<Diagnostic[]>;
   /**
    * didOpen: `target` is a URI (with `text`), or the name of a file in test/fixtures/lsp (its
-   * content unless `text` is given). The language id follows the extension.
+   * content unless `text` is given). The language id follows the file name, as VS Code's does.
    */
   open(target: string, text?: string, languageId?: string): Promise<{ uri: string; text: string }>;
   /** A request the caller may cancel through `cancel`. */
@@ -127,7 +128,7 @@ export async function startServer(settings: Record<string, unknown> | null = nul
       const uri = isUri ? target : fixtureUri(target);
       const content = text ?? readFileSync(isUri ? new URL(target) : path.join(FIXTURES, target), 'utf8');
       await connection.sendNotification('textDocument/didOpen', {
-        textDocument: { uri, languageId: languageId ?? (/\.(ext)?xyz$/.test(uri) ? 'xyz' : 'cif'), version: 1, text: content },
+        textDocument: { uri, languageId: languageId ?? formatFromPath(uri) ?? 'cif', version: 1, text: content },
       });
       return { uri, text: content };
     },

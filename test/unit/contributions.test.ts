@@ -8,9 +8,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../lsp/lspClient';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
+import { documentFormat } from '../../server/src/lsp/documentCache';
+import { formatFromPath } from '../../server/src/parse';
 
 interface Contributes {
   commands: { command: string; title: string; category?: string }[];
+  languages: { id: string; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[];
+  grammars: { language: string; scopeName: string; path: string }[];
   menus?: Record<string, { command: string; when?: string }[]>;
   configuration: { properties: Record<string, { type: string | string[]; enum?: unknown[]; default?: unknown }> };
 }
@@ -139,4 +143,32 @@ test('xanes.highlightBy: "attention", "sensitivity" or "transformer", default at
   assert.match(decorations, /getConfiguration\('xanes'\)\.get<unknown>\('highlightBy', 'attention'\)/);
   assert.match(decorations, /affectsConfiguration\('xanes\.highlightBy'\)/);
   assert.ok(manifest.contributes.commands.some((c) => c.command === 'xanes.selectHighlight'));
+});
+
+test('every structure language is contributed with its grammar and activation event, served by the client and read by the server', () => {
+  const listed = /STRUCTURE_LANGUAGES = \[([^\]]*)\]/.exec(readFileSync(path.join(ROOT, 'client/src/languageClient.ts'), 'utf8'));
+  assert.ok(listed, 'STRUCTURE_LANGUAGES not found in client/src/languageClient.ts');
+  const clientLanguages = [...listed[1].matchAll(/'([^']+)'/g)].map((m) => m[1]);
+  const languages = manifest.contributes.languages;
+  assert.deepEqual(languages.map((l) => l.id), clientLanguages);
+  assert.ok(clientLanguages.includes('poscar'));
+  for (const lang of languages) {
+    assert.ok(manifest.activationEvents.includes(`onLanguage:${lang.id}`), `onLanguage:${lang.id}`);
+    const grammar = manifest.contributes.grammars.find((g) => g.language === lang.id);
+    assert.ok(grammar, `no grammar for ${lang.id}`);
+    const tm = JSON.parse(readFileSync(path.join(ROOT, grammar.path), 'utf8')) as { scopeName: string };
+    assert.equal(tm.scopeName, grammar.scopeName);
+    // The server reads what the client sends under this id, and the CLI picks the same format by file name.
+    assert.equal(documentFormat({ languageId: lang.id, uri: 'untitled:x' }), lang.id);
+    for (const ext of lang.extensions ?? []) assert.equal(formatFromPath(`structure${ext}`), lang.id, ext);
+    for (const name of lang.filenames ?? []) assert.equal(formatFromPath(`/run/${name}`), lang.id, name);
+  }
+  // Patterns win over extensions in VS Code: none may swallow a script or another format's file.
+  const patterns = languages.flatMap((l) => l.filenamePatterns ?? []);
+  assert.ok(patterns.length > 0);
+  const glob = (p: string): RegExp => new RegExp(`^${p.replace(/[.+^$()|{}]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  for (const name of ['poscar_tools.py', 'POSCAR.cif', 'CONTCAR.xyz', 'poscar.json']) {
+    assert.ok(!patterns.some((p) => glob(p).test(name)), `${name} would open as a structure language`);
+  }
+  for (const name of ['CONTCAR.1', 'POSCAR2']) assert.ok(patterns.some((p) => glob(p).test(name)), name);
 });

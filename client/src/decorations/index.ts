@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { PredictResult, SensitivityResult } from '../../../server/src/lsp_ext';
 import { type HeadSelection, hoverMarkdown, parseHeadSetting, rowColouring } from './attention';
 import { OVERLAY_WITHOUT_COMMAND } from './overlayLink';
+import { structureSelector } from '../languageClient';
 import { revealRanking } from './reveal';
 import { type HighlightBy, parseHighlightSetting, sensitivityMatches, type SensitivityState } from './sensitivity';
 
@@ -140,7 +141,7 @@ export function registerAttentionDecorations(context: vscode.ExtensionContext): 
       results.delete(d.uri.toString());
       sensitivities.delete(d.uri.toString());
     }),
-    vscode.languages.registerHoverProvider([{ language: 'cif' }, { language: 'xyz' }], {
+    vscode.languages.registerHoverProvider(structureSelector(), {
       provideHover(document, position) {
         const r = results.get(document.uri.toString());
         if (!r) return undefined;

@@ -9,7 +9,7 @@ import { numberOption, parseArgs, UsageError } from './args';
 import type { CliCommand } from './io';
 import { loadStructureFile, parseFormat, printDiagnostics } from './parse';
 
-export const GRAPH_USAGE = `usage: xanes-lens graph FILE [--site N] [--block B] [--json] [--format cif|xyz] [--tolerance Å]
+export const GRAPH_USAGE = `usage: xanes-lens graph FILE [--site N] [--block B] [--json] [--format cif|xyz|poscar] [--tolerance Å]
   Prints the absorber-centred graph of site N (0-based index into the expanded atoms, as listed
   by \`xanes-lens sites\`; default: the first absorbing site) of block B (0-based index or name;
   default: the first block with a structure): the ${DEFAULT_GRAPH_OPTIONS.maxNeighbours} nearest atoms within ${DEFAULT_GRAPH_OPTIONS.cutoff} Å over all

@@ -2,11 +2,11 @@
 // other file-reading subcommands (sites) share.
 import { readFile } from 'node:fs/promises';
 import { formatFromPath, parseDocument } from '../parse';
-import type { ParsedDocument, Structure, StructureBlock, StructureDiagnostic, Vec3 } from '../structure/types';
+import type { ParsedDocument, Structure, StructureBlock, StructureDiagnostic, StructureFormat, Vec3 } from '../structure/types';
 import type { CliCommand, CliIo } from './io';
 import { numberOption, parseArgs, UsageError } from './args';
 
-export type FileFormat = 'cif' | 'xyz';
+export type FileFormat = StructureFormat;
 
 export interface LoadedFile {
   path: string;
@@ -16,8 +16,10 @@ export interface LoadedFile {
 
 export function parseFormat(value: string | undefined): FileFormat | undefined {
   if (value === undefined) return undefined;
-  if (value === 'cif' || value === 'xyz') return value;
-  throw new UsageError(`--format must be cif or xyz, got "${value}"`);
+  if (value === 'cif' || value === 'xyz' || value === 'poscar') return value;
+  // VASP's own name for the format, and the extension Materials Project and VESTA write.
+  if (value === 'vasp') return 'poscar';
+  throw new UsageError(`--format must be cif, xyz or poscar, got "${value}"`);
 }
 
 export async function loadStructureFile(path: string, format?: FileFormat, symmetryTolerance?: number): Promise<LoadedFile> {
@@ -53,10 +55,12 @@ export function exitCodeFor(doc: ParsedDocument): number {
   return doc.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-export const PARSE_USAGE = `usage: xanes-lens parse FILE [--json] [--format cif|xyz] [--tolerance Å]
-  Parses a CIF or (extended) XYZ file, expands symmetry and prints every atom of every block.
+export const PARSE_USAGE = `usage: xanes-lens parse FILE [--json] [--format cif|xyz|poscar] [--tolerance Å]
+  Parses a CIF, (extended) XYZ or VASP POSCAR/CONTCAR file, expands symmetry and prints every atom
+  of every block.
   --json        machine-readable output (lines and columns are 1-based)
-  --format      override the format guessed from the file extension
+  --format      override the format guessed from the file name (.cif .mcif, .xyz .extxyz,
+                .vasp .poscar POSCAR CONTCAR; anything else is read as CIF)
   --tolerance   distance under which symmetry images merge (default 0.01 Å)
   Exit code: 0 parsed (warnings allowed), 1 the file has error diagnostics, 2 usage/read error.`;
 

@@ -22,7 +22,7 @@ import { loadStructureFile, printDiagnostics } from './parse';
 
 export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--model DIR] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
                           [--method FEFF|FDMNES] [--elements Fe,Cu,...] [--out preds.jsonl]
-  FILE is a CIF/XYZ structure (every symmetry-inequivalent absorbing site, or only site N) or a
+  FILE is a CIF/XYZ/POSCAR structure (every symmetry-inequivalent absorbing site, or only site N) or a
   data set as the trainer reads it: JSONL (.jsonl/.jsonl.gz records with lattice+frac_coords,
   cart_coords or a neighbour list, and absorber_index), pymatgen XAS JSON, or a folder (FEFF
   runs, XANESNET xyz/ + xanes/, or .json/.jsonl files); each record's absorber is predicted. Writes one JSON line per site: {id, absorber, absorber_index,

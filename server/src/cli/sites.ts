@@ -6,7 +6,7 @@ import { listOption, numberOption, parseArgs, UsageError } from './args';
 import type { CliCommand } from './io';
 import { diagnosticJson, exitCodeFor, loadStructureFile, parseFormat, printDiagnostics } from './parse';
 
-export const SITES_USAGE = `usage: xanes-lens sites FILE [--json] [--elements Fe,Ni,...] [--format cif|xyz] [--tolerance Å]
+export const SITES_USAGE = `usage: xanes-lens sites FILE [--json] [--elements Fe,Ni,...] [--format cif|xyz|poscar] [--tolerance Å]
   Lists symmetry-inequivalent absorbing sites (default elements Sc–Zn, Y–Cd) with multiplicity.
   Lines are 1-based. Exit code: 0 ok, 1 the file has error diagnostics, 2 usage/read error.`;
 

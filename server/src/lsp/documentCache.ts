@@ -6,10 +6,11 @@
 // parsing again on the main thread.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FoldingRange as OutlineFoldingRange, OutlineSymbol } from '../outline';
-import type { ParsedDocument, ParseOptions } from '../structure/types';
+import { formatFromPath } from '../parse';
+import type { ParsedDocument, ParseOptions, StructureFormat } from '../structure/types';
 import { internalErrorDiagnostic } from './diagnostics';
 
-export type DocumentFormat = 'cif' | 'xyz';
+export type DocumentFormat = StructureFormat;
 
 /** Outline and folding ranges of one version, computed with the parse (background parses). */
 export interface OutlineExtras {
@@ -64,9 +65,18 @@ export class CancelledWaitError extends Error {
   }
 }
 
+/** The client's language id, else the file name (a file read from disk, a client that sends none). */
 export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): DocumentFormat {
-  if (doc.languageId === 'xyz' || doc.languageId === 'cif') return doc.languageId;
-  return /\.(ext)?xyz$/i.test(doc.uri) ? 'xyz' : 'cif';
+  if (doc.languageId === 'xyz' || doc.languageId === 'cif' || doc.languageId === 'poscar') return doc.languageId;
+  const path = doc.uri.replace(/[?#].*$/, '');
+  // After the last '/' of a file: URI, or the scheme of an untitled:CONTCAR.
+  let name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf(':')) + 1);
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // A malformed escape: the name as written still tells POSCAR from CIF.
+  }
+  return formatFromPath(name) ?? 'cif';
 }
 
 let installed: BackgroundParser | undefined;

@@ -10,6 +10,7 @@ const KIND: Record<OutlineKind, SymbolKind> = {
   frame: SymbolKind.Namespace,
   cell: SymbolKind.Struct,
   symmetry: SymbolKind.Enum,
+  species: SymbolKind.Enum,
   atoms: SymbolKind.Array,
   atom: SymbolKind.Field,
 };

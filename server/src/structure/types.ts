@@ -110,8 +110,11 @@ export interface StructureBlock {
   structure: Structure | null;
 }
 
+/** The structure languages: CIF, (extended) XYZ and VASP POSCAR/CONTCAR. */
+export type StructureFormat = 'cif' | 'xyz' | 'poscar';
+
 export interface ParsedDocument {
-  format: 'cif' | 'xyz';
+  format: StructureFormat;
   blocks: StructureBlock[];
   diagnostics: StructureDiagnostic[];
 }

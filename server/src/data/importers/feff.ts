@@ -2,6 +2,7 @@
 // xmu.dat columns: omega e k mu mu0 chi; omega is the absolute photon energy, mu the normalised μ.
 import { existsSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { parsePoscar as parsePoscarDocument } from '../../poscar/parser';
 import { structureFromArrays } from '../../structure/build';
 import type { Structure } from '../../structure/types';
 import type { ImportIssue, ImportResult, SpectrumRecord } from '../record';
@@ -35,47 +36,24 @@ export interface ParsedPoscar {
   cartesian: boolean;
 }
 
-/** VASP 5 POSCAR (species line present); selective-dynamics flags are ignored. */
+/**
+ * A POSCAR as the importers take it, read by the editor's parser (VASP 4 or 5; selective-dynamics
+ * flags and CONTCAR velocities ignored): coordinates as written, fractional or Cartesian in Å.
+ * Throws the first error the parser reports, since a record built past one would be wrong.
+ */
 export function parsePoscar(text: string): ParsedPoscar {
-  const lines = text.split(/\r?\n/).map((l) => l.trim());
-  const scale = Number(lines[1]?.split(/\s+/)[0]);
-  if (!Number.isFinite(scale) || scale === 0) throw new Error('POSCAR line 2 must be the scale factor');
-  const lattice = lines.slice(2, 5).map((l, i) => {
-    const v = l.split(/\s+/).slice(0, 3).map(Number);
-    if (v.length !== 3 || !v.every(Number.isFinite)) throw new Error(`POSCAR lattice line ${i + 3} is not three numbers`);
-    return v;
-  });
-  // A negative scale is the target cell volume (VASP convention).
-  const vol = Math.abs(
-    lattice[0][0] * (lattice[1][1] * lattice[2][2] - lattice[1][2] * lattice[2][1]) -
-    lattice[0][1] * (lattice[1][0] * lattice[2][2] - lattice[1][2] * lattice[2][0]) +
-    lattice[0][2] * (lattice[1][0] * lattice[2][1] - lattice[1][1] * lattice[2][0]));
-  const f = scale > 0 ? scale : Math.cbrt(-scale / vol);
-  const scaled = lattice.map((r) => r.map((x) => x * f));
-  const names = (lines[5] ?? '').split(/\s+/);
-  if (names.some((n) => /^\d+$/.test(n)) || !names[0]) throw new Error('POSCAR line 6 must list the species (VASP 5 format)');
-  const counts = (lines[6] ?? '').split(/\s+/).map(Number);
-  if (counts.length !== names.length || !counts.every((c) => Number.isInteger(c) && c >= 0)) {
-    throw new Error(`POSCAR line 7 must give ${names.length} atom counts`);
-  }
-  let k = 7;
-  if (/^s/i.test(lines[k] ?? '')) k++;
-  const cartesian = /^[ck]/i.test(lines[k] ?? '');
-  k++;
-  const species: string[] = [];
-  const coords: number[][] = [];
-  names.forEach((name, s) => {
-    const el = canonicalElement(name);
-    if (!el) throw new Error(`POSCAR species '${name}' is not an element`);
-    for (let c = 0; c < counts[s]; c++) {
-      const v = (lines[k] ?? '').split(/\s+/).slice(0, 3).map(Number);
-      if (v.length !== 3 || !v.every(Number.isFinite)) throw new Error(`POSCAR coordinate line ${k + 1} is not three numbers`);
-      species.push(el);
-      coords.push(cartesian ? v.map((x) => x * f) : v);
-      k++;
-    }
-  });
-  return { lattice: scaled, species, coords, cartesian };
+  const { blocks, diagnostics, layout } = parsePoscarDocument(text);
+  const error = diagnostics.find((d) => d.severity === 'error');
+  if (error) throw new Error(`POSCAR line ${error.range.start.line + 1}: ${error.message}`);
+  const s = blocks[0]?.structure;
+  if (!s?.lattice || !layout) throw new Error('POSCAR holds no structure');
+  const cartesian = layout.cartesian;
+  return {
+    lattice: s.lattice.matrix.map((r) => [...r]),
+    species: s.sourceSites.map((x) => x.element),
+    coords: s.sourceSites.map((x) => (cartesian ? [...x.cart] : [...(x.frac ?? x.cart)])),
+    cartesian,
+  };
 }
 
 export interface ParsedFeffInp {
