@@ -103,6 +103,26 @@ describe('XANES Lens in VS Code', () => {
     assert.equal((site.command!.arguments as unknown[])[0], rutile.uri.toString());
   });
 
+  it('opens POSCAR/CONTCAR and .vasp files as poscar, with a lens on every Ti atom', async () => {
+    const fixture = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test/fixtures/structures/rutile-TiO2.vasp');
+    // A file named POSCAR, as VASP wants it, is recognised by its name alone.
+    const dir = mkdtempSync(path.join(tmpdir(), 'xanes-e2e-poscar-'));
+    writeFileSync(path.join(dir, 'POSCAR'), readFileSync(fixture, 'utf8'));
+    const named = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'POSCAR')));
+    assert.equal(named.languageId, 'poscar');
+    const vasp = await vscode.workspace.openTextDocument(vscode.Uri.file(fixture));
+    assert.equal(vasp.languageId, 'poscar');
+    const lenses = await poll(
+      'POSCAR lenses',
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', named.uri),
+      (l) => Array.isArray(l) && l.length >= 3,
+    );
+    assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line]).sort(), [
+      ['Predict K-edge XANES (Ti1, ×1)', 8], ['Predict K-edge XANES (Ti2, ×1)', 9], ['Predict all sites (2)', 0],
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('hovers an atom row with multiplicity and first shell', async () => {
     const hovers = await hoverShowing('hover', rutile, lineOf(rutile, 'Ti1'), 'Ti1');
     const text = hoverText(hovers);
