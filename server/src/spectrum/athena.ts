@@ -148,6 +148,24 @@ function perlFromJson(v: Json): PerlValue {
   return Object.entries(v).flatMap(([k, x]) => [k, perlFromJson(x)]);
 }
 
+// As for the Perl reader: Demeter nests a few levels. JSON.parse takes 10^5 levels, but the
+// conversion below and String() of nested arrays recurse and overflowed the call stack.
+const MAX_JSON_DEPTH = 64;
+
+/** Deepest nesting of arrays and objects in parsed JSON, counted without recursion. */
+function jsonDepth(root: unknown): number {
+  let max = 0;
+  const stack: { v: unknown; depth: number }[] = [{ v: root, depth: 1 }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { v, depth } = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) max = depth;
+    if (max > MAX_JSON_DEPTH) break;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  return max;
+}
+
 /** Demeter's JSON projects: `_____order` lists the groups, each `{args: {...}, x: [...], y: [...]}`. */
 function jsonRecords(text: string, fileName: string): { records: RawRecord[]; header: string[]; notes: string[] } {
   let doc: unknown;
@@ -155,6 +173,9 @@ function jsonRecords(text: string, fileName: string): { records: RawRecord[]; he
     doc = JSON.parse(text);
   } catch (e) {
     throw new Error(`${fileName}: unreadable JSON Athena project (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (jsonDepth(doc) > MAX_JSON_DEPTH) {
+    throw new Error(`${fileName}: unreadable JSON Athena project (nested more than ${MAX_JSON_DEPTH} levels deep)`);
   }
   if (!isJsonObject(doc) || !Array.isArray(doc._____order)) {
     throw new Error(`${fileName} is not an Athena project file (JSON without an "_____order" list of groups)`);
@@ -201,7 +222,9 @@ function numbers(v: PerlValue | undefined): number[] | undefined {
 function flag(args: ReadonlyMap<string, PerlValue>, key: string): boolean {
   const v = args.get(key);
   if (typeof v === 'number') return v !== 0;
-  return typeof v === 'string' && !/^\s*(0*\.?0*|none|false)\s*$/i.test(v);
+  // `0*(?:\.0*)?`, not `0*\.?0*`: the latter splits a run of zeros every possible way, and a
+  // flag of 20,000 zeros and a 1 took a second to read.
+  return typeof v === 'string' && !/^\s*(0*(?:\.0*)?|none|false)\s*$/i.test(v);
 }
 
 /** Demeter writes the kind of a group as is_* flags; other writers give `datatype`. */

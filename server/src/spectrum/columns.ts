@@ -47,7 +47,9 @@ export const HC_EV_ANGSTROM = 12398.419843320026;
 const COMMENT = /^\s*[#;!%*]/;
 const MISSING = new Set(['', 'nan', '-nan', '+nan', 'na', 'n/a', '--', '-', 'null', 'none', 'inf', '-inf', '+inf', 'infinity', '-infinity']);
 const DECIMAL_COMMA = /^[-+]?\d*,\d+(?:[eE][-+]?\d+)?$/;
-const FORTRAN_D = /^[-+]?(?:\d+\.?\d*|\.\d+)[dD][-+]?\d+$/;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: the latter splits a run of digits every possible way, and a
+// 10^5-digit field that is not a number took seconds to refuse.
+const FORTRAN_D = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)[dD][-+]?\d+$/;
 const NUMBER_START = /^\s*["']?[-+.\d]/;
 
 export function splitLines(text: string): string[] {
@@ -224,11 +226,27 @@ const UNIT_WORDS = /^(ev|kev|mev|deg|degs?|degrees?|rad|radians?|mdeg|mrad|count
 
 /** "Energy (eV)", "I0 [counts]", "energy_keV", "E/eV" → the name and its units. */
 export function splitUnits(name: string): { base: string; units?: string } {
-  const bracket = /^(.*?)\s*[([]\s*([^()[\]]+?)\s*[)\]]$/.exec(name);
-  if (bracket && bracket[1] !== '' && UNIT_WORDS.test(bracket[2])) return { base: bracket[1], units: bracket[2] };
+  const bracket = bracketedUnits(name);
+  if (bracket && bracket.base !== '' && UNIT_WORDS.test(bracket.units)) return bracket;
   const suffix = /^(.*?[a-z0-9])[_/ ](ev|kev|deg|degrees|rad)$/i.exec(name);
   if (suffix) return { base: suffix[1], units: suffix[2] };
   return { base: name };
+}
+
+/**
+ * "Energy (eV)" → base "Energy", units "eV": a name ending in a bracketed part without brackets
+ * inside. Found by scanning back from the end, not with a regular expression: the expression
+ * this replaces backtracked cubically, and a header cell "energy (" with 2,000 spaces after it
+ * took 35 s.
+ */
+function bracketedUnits(name: string): { base: string; units: string } | undefined {
+  const close = name.length - 1;
+  if (name[close] !== ')' && name[close] !== ']') return undefined;
+  let open = close - 1;
+  while (open >= 0 && !'()[]'.includes(name[open])) open--;
+  if (open < 0 || (name[open] !== '(' && name[open] !== '[')) return undefined;
+  const units = name.slice(open + 1, close).trim();
+  return units === '' ? undefined : { base: name.slice(0, open).trimEnd(), units };
 }
 
 /** Lower-case name without units, spaces, underscores, dashes or dots, for matching. */
@@ -248,7 +266,9 @@ function headerSplits(line: string, delimiter: Delimiter): string[][] {
     out.push(t.split(/\s{2,}|\t/).map((w) => w.trim()));
     out.push(t.split(/\s+/));
     // "Energy (eV) I0 (cts)": a unit in brackets belongs to the word before it.
-    out.push(t.replace(/\s+([([][^()[\]]*[)\]])/g, '$1').split(/\s+/));
+    // The lookbehind starts a match only where a run of whitespace starts: tried inside the run,
+    // a 10^5-space comment line took 10 s.
+    out.push(t.replace(/(?<!\s)\s+([([][^()[\]]*[)\]])/g, '$1').split(/\s+/));
   }
   return out.map((words) => words.map((w) => unquote(w).replace(/^[#@%&]+/, '')));
 }
@@ -392,7 +412,15 @@ function finiteCount(values: readonly number[]): number {
   return n;
 }
 
-const SUM_NAME = /^sum\((.+)\.\.(.+)\)$/;
+/**
+ * A column withChannelSums added: "sum(FF1..FF13)". Tested without a regular expression: the
+ * expression `^sum\((.+)\.\.(.+)\)$` tried every ".." of a name, and a header cell of 20,000
+ * dots took 0.7 s.
+ */
+function isSumName(name: string): boolean {
+  const dots = name.indexOf('..', 5);
+  return name.startsWith('sum(') && name.endsWith(')') && dots >= 0 && dots + 3 < name.length;
+}
 
 /**
  * The table with a column summing the channels of each multi-element fluorescence detector
@@ -410,7 +438,7 @@ export function withChannelSums(table: ColumnTable): ColumnTable {
   // Dead-time corrected channels first: when a file has both, they are the ones to use.
   const corrected = (g: string): number => (/dtc|cor|c$/.test(g) ? 0 : 1);
   const sums = [...groups.entries()].filter(([, g]) => g.length >= 2).sort((a, b) => corrected(a[0]) - corrected(b[0])).map(([, g]) => g);
-  if (sums.length === 0 || table.names.some((n) => SUM_NAME.test(n))) return table;
+  if (sums.length === 0 || table.names.some((n) => isSumName(n))) return table;
   const names = [...table.names];
   const columns = [...table.columns];
   const units = table.units ? [...table.units] : undefined;
@@ -510,7 +538,7 @@ export function chooseColumns(table: ColumnTable): GuessedColumns {
 
   const i0 = find(I0);
   const it = find(IT);
-  const sums = table.names.flatMap((n, i) => (SUM_NAME.test(n) && usable[i] ? [i] : []));
+  const sums = table.names.flatMap((n, i) => (isSumName(n) && usable[i] ? [i] : []));
   const single = find(IF);
   const fl = single >= 0 ? single : sums.length > 0 ? sums[0] : -1;
   const flName = fl < 0 ? '' : fl === single ? `"${name(fl)}"` : `${name(fl)} (the sum of the detector channels)`;
@@ -554,7 +582,9 @@ export function guessColumns(table: ColumnTable): ColumnChoice {
 }
 
 function column(table: ColumnTable, index: number | undefined, what: string): number[] {
-  if (index === undefined || index < 0 || index >= table.columns.length) {
+  // Choices arrive from saved webview state and manifests too: 0.5 or NaN must be refused here,
+  // not read as a missing column name further on.
+  if (index === undefined || !Number.isInteger(index) || index < 0 || index >= table.columns.length) {
     throw new Error(`${what} column ${index === undefined ? 'not chosen' : index + 1} does not exist (table has ${table.columns.length})`);
   }
   return table.columns[index];

@@ -158,15 +158,16 @@ function list(sc: Scanner, depth: number): PerlValue[] {
 
 function value(sc: Scanner, depth: number): PerlValue {
   sc.skipSpace();
+  // A reference to a literal (`\'text'`) reads as the literal. A loop, not a recursion: the
+  // nesting limit does not count backslashes, and 10^5 of them overflowed the call stack.
+  while (sc.s[sc.pos] === '\\') {
+    sc.pos++;
+    sc.skipSpace();
+  }
   const c = sc.s[sc.pos];
   if (c === "'") return singleQuoted(sc);
   if (c === '"') return doubleQuoted(sc);
   if (c === '(' || c === '[' || c === '{') return list(sc, depth + 1);
-  // A reference to a literal (`\'text'`) reads as the literal.
-  if (c === '\\') {
-    sc.pos++;
-    return value(sc, depth);
-  }
   const n = sc.sticky(NUMBER);
   if (n) return Number(n[0]);
   const w = sc.sticky(WORD);

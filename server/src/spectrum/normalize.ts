@@ -109,7 +109,8 @@ function fitRegion(rel: number[], mu: number[], idx: number[], range: [number, n
   return { range, coefficients: polyfit(xs, ys, degree), degree, points: idx.length };
 }
 
-const round = (x: number): number => Math.round(x * 100) / 100;
+// x * 100 overflows beyond 1.8e306 (an energy of 1e308 from a damaged file): such x stay as they are.
+const round = (x: number): number => (Math.abs(x) < 1e300 ? Math.round(x * 100) / 100 : x);
 
 function preEdgeFit(rel: number[], mu: number[], given: [number, number] | undefined, notes: string[]): FitRegion {
   const first = rel[0];
@@ -189,6 +190,10 @@ export function normalizeSpectrum(
   }
   const norm = mu.map((m, i) => (m - preEdge[i]) / edgeStep);
   const flat = norm.map((v, i) => (rel[i] < 0 ? v : v - (postEdge[i] - preEdge[i] - edgeStep) / edgeStep));
+  // A finite but absurd μ outside the fit ranges (1e308 from a damaged file) overflows here; an
+  // Infinity would reach the plot and training data, so the point is named instead.
+  const bad = flat.findIndex((v, i) => !Number.isFinite(v) || !Number.isFinite(norm[i]) || !Number.isFinite(preEdge[i]) || !Number.isFinite(postEdge[i]));
+  if (bad >= 0) throw new Error(`normalised μ is not finite at ${energies[bad]} eV (μ = ${mu[bad]}): a value out of range in the data`);
   return {
     e0,
     e0Source: options.e0 === undefined ? 'derivative' : 'given',

@@ -119,7 +119,9 @@ export function parseSpec(text: string): SpecFile {
       mcaContinues = line.trimEnd().endsWith('\\');
       continue;
     }
-    const s = /^#S\s+(\d+)\s*(.*)$/.exec(line);
+    // [\s\S]*, not .*$: lines may hold U+2028, where . stops and $ fails, and the digits were
+    // then split every possible way (a #S line of 10^5 digits took 8–12 s).
+    const s = /^#S\s+(\d+)\s*([\s\S]*)/.exec(line);
     if (s) {
       b = { number: Number(s[1]), command: s[2].trim(), line: n + 1, rows: [], comments: [], aborted: false, mcaLines: 0, badRows: 0 };
       builders.push(b);
@@ -137,7 +139,7 @@ export function parseSpec(text: string): SpecFile {
       continue;
     }
     if (trimmed.startsWith('#')) {
-      const m = /^#(\S+)\s?(.*)$/.exec(trimmed);
+      const m = /^#(\S+)\s?([\s\S]*)/.exec(trimmed);
       const tag = m?.[1] ?? '';
       const value = m?.[2] ?? '';
       if (tag === 'N') {

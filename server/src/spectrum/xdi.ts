@@ -31,7 +31,9 @@ export interface XdiDocument {
   rows: number[][];
 }
 
-const FIELD = /^#\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_-]+)\s*:\s?(.*)$/;
+// [\s\S]*, not .*$: only CR and LF end lines, so a value may hold U+2028, where . stops; such a
+// field was refused as malformed.
+const FIELD = /^#\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_-]+)\s*:\s?([\s\S]*)/;
 
 export function isXdi(text: string): boolean {
   return /^\uFEFF?#\s*XDI\/\d/i.test(text);
@@ -39,7 +41,8 @@ export function isXdi(text: string): boolean {
 
 export function parseXdi(text: string): XdiDocument {
   const lines = splitLines(text);
-  const first = /^#\s*XDI\/(\S+)\s*(.*)$/i.exec(lines[0] ?? '');
+  // [\s\S]* as in FIELD: with .*$, a U+2028 in the first line made \S+ retry every split (quadratic).
+  const first = /^#\s*XDI\/(\S+)\s*([\s\S]*)/i.exec(lines[0] ?? '');
   if (!first) throw new Error('not an XDI file: the first line must start with "# XDI/1.0"');
   const doc: XdiDocument = { version: first[1], applications: first[2].trim(), fields: [], columns: [], comments: [], rows: [] };
   let mode: 'fields' | 'comments' | 'labels' | 'data' = 'fields';
@@ -110,9 +113,19 @@ export function xdiField(doc: XdiDocument, name: string): string | undefined {
 
 /** The XDI data as a column table (names from Column.N, else the label line). */
 export function xdiToTable(doc: XdiDocument): ColumnTable {
-  // A loop, not Math.max(...rows): spreading 200,000 rows overflows the call stack.
+  // The most common row length, not the longest: one damaged row of 10^5 values would widen every
+  // row to 10^5 cells (a 300 KB file became a 180 MB table). Shorter rows are padded, so a line
+  // cut off at the end keeps its energy; longer rows are left out. (A loop, not
+  // Math.max(...rows): spreading 200,000 rows overflows the call stack.)
+  const counts = new Map<number, number>();
+  for (const r of doc.rows) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
   let width = 0;
-  for (const r of doc.rows) if (r.length > width) width = r.length;
+  for (const [w, c] of counts) {
+    const best = counts.get(width) ?? 0;
+    if (c > best || (c === best && w > width)) width = w;
+  }
+  const rows = doc.rows.filter((r) => r.length <= width);
+  const skippedRows = doc.rows.length - rows.length;
   const names: string[] = [];
   const units: (string | undefined)[] = [];
   for (let i = 0; i < width; i++) {
@@ -121,8 +134,9 @@ export function xdiToTable(doc: XdiDocument): ColumnTable {
     // GSECARS writes the PV after "||" ("energy eV || 13IDE:En:Energy"); it is no unit.
     units.push(col?.units?.replace(/\|\|.*$/, '').trim() || undefined);
   }
-  const columns = names.map((_, i) => doc.rows.map((r) => (i < r.length ? r[i] : NaN)));
-  const table: ColumnTable = { names, units, columns, comments: doc.comments, delimiter: 'whitespace', skippedRows: 0 };
+  const columns = names.map((_, i) => rows.map((r) => (i < r.length ? r[i] : NaN)));
+  const table: ColumnTable = { names, units, columns, comments: doc.comments, delimiter: 'whitespace', skippedRows };
+  if (skippedRows > 0) table.notes = [`${skippedRows} data row(s) with more than ${width} values left out`];
   const d = Number.parseFloat(xdiField(doc, 'Mono.d_spacing') ?? '');
   if (d > 0) table.dSpacing = d;
   const edge = /^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*(\S*)/.exec(xdiField(doc, 'Scan.edge_energy') ?? '');
