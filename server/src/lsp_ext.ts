@@ -65,7 +65,10 @@ export interface PredictResult extends SiteRef {
   blockName: string;
   label: string;
   element: string;
+  /** Atoms the site stands for (AbsorbingSiteInfo.multiplicity): weights of an element's average. */
   multiplicity: number;
+  /** How they were found equivalent (AbsorbingSiteInfo.equivalence); absent from servers before it. */
+  equivalence?: SiteEquivalence;
   absorberRange: TextRange;
   domain: PredictionDomain;
   /** Absolute energies in eV. */
@@ -144,6 +147,7 @@ export interface PredictWithoutResult extends SiteRef {
   label: string;
   element: string;
   multiplicity: number;
+  equivalence?: SiteEquivalence;
   domain: PredictionDomain;
   /** Absolute energies in eV, placed as PredictResult.energies. */
   energies: number[];
@@ -179,15 +183,38 @@ export interface PredictAllResult {
   failures: { siteIndex: number; label: string; element: string; message: string }[];
 }
 
+/**
+ * How the atoms of an absorbing site were found equivalent: 'symmetry', one orbit of the file's
+ * operators; 'environment', atoms of a file without operators (P1 CIF, XYZ, POSCAR) whose
+ * environments within 8 Å are congruent, so the network gives them one spectrum; 'none', such a
+ * file whose atoms were not compared (too many; AbsorbingSiteInfo.note says why).
+ */
+export type SiteEquivalence = 'symmetry' | 'environment' | 'none';
+
+/** One atom an absorbing site stands for. */
+export interface SiteMember {
+  siteIndex: number;
+  label: string;
+  range: TextRange;
+}
+
 export interface AbsorbingSiteInfo {
   block: number;
   blockName: string;
+  /** The representative: the orbit's or environment group's first atom. */
   siteIndex: number;
   orbit: number;
   label: string;
   element: string;
+  /** Atoms the site stands for: the orbit's size, or the environment group's. */
   multiplicity: number;
   range: TextRange;
+  /** Absent from servers before it: 'symmetry'. */
+  equivalence?: SiteEquivalence;
+  /** equivalence 'environment' with more than one atom: every atom of the group, the representative first. */
+  members?: SiteMember[];
+  /** equivalence 'none': why the atoms were not compared by environment. */
+  note?: string;
 }
 
 export interface SitesParams {

@@ -99,14 +99,13 @@ test('sites --json lists one entry per inequivalent absorber with multiplicity',
   assert.deepEqual(out.sites.map((s) => [s.label, s.element, s.multiplicity, s.line, s.block]), [['Ti1', 'Ti', 2, 38, 0]]);
 });
 
-test('sites --elements restricts the absorbers; P1 sites are not merged', () => {
-  const out = json<{ sites: { label: string; multiplicity: number }[] }>(
+test('sites --elements restricts the absorbers; P1 atoms with one environment are one site', () => {
+  const out = json<{ sites: { label: string; multiplicity: number; equivalence: string; members?: { label: string }[] }[] }>(
     cli('sites', path.join(FIXTURES, 'two-blocks.cif'), '--json', '--elements', 'Cu').stdout,
   );
-  assert.deepEqual(out.sites.map((s) => [s.label, s.multiplicity]), [['Cu1', 1], ['Cu2', 1], ['Cu3', 1], ['Cu4', 1]]);
-  const o = json<{ sites: { element: string }[] }>(cli('sites', path.join(FIXTURES, 'two-blocks.cif'), '--json', '--elements=O').stdout);
-  assert.equal(o.sites.length, 4);
-  assert.ok(o.sites.every((s) => s.element === 'O'));
+  assert.deepEqual(out.sites.map((s) => [s.label, s.multiplicity, s.equivalence, s.members?.map((m) => m.label)]), [['Cu1', 4, 'environment', ['Cu1', 'Cu2', 'Cu3', 'Cu4']]]);
+  const o = json<{ sites: { element: string; multiplicity: number }[] }>(cli('sites', path.join(FIXTURES, 'two-blocks.cif'), '--json', '--elements=O').stdout);
+  assert.deepEqual(o.sites.map((s) => [s.element, s.multiplicity]), [['O', 4]]);
 });
 
 test('usage errors, unknown commands and unreadable files exit 2', () => {
@@ -261,13 +260,13 @@ test('parse on VASP POSCAR/CONTCAR: the format by file name, P1 atoms on their c
   }
 });
 
-test('sites and graph on a POSCAR: every Ti of the P1 cell, neighbours on the POSCAR\'s coordinate lines', () => {
+test('sites and graph on a POSCAR: the two Ti of the P1 cell one site, neighbours on the POSCAR\'s coordinate lines', () => {
   const file = path.join(STRUCTURES, 'rutile-TiO2.vasp');
   const s = cli('sites', file, '--json');
   assert.equal(s.code, 0, s.stderr);
   const sites = json<{ format: string; sites: { label: string; element: string; multiplicity: number; line: number }[] }>(s.stdout);
   assert.equal(sites.format, 'poscar');
-  assert.deepEqual(sites.sites.map((x) => [x.label, x.element, x.multiplicity, x.line]), [['Ti1', 'Ti', 1, 9], ['Ti2', 'Ti', 1, 10]]);
+  assert.deepEqual(sites.sites.map((x) => [x.label, x.element, x.multiplicity, x.line]), [['Ti1', 'Ti', 2, 9]]);
   const g = cli('graph', file, '--site', '1', '--json');
   assert.equal(g.code, 0, g.stderr);
   const graph = json<{ absorber: { label: string; line: number }; neighbours: { element: string | null; distance: number; line: number | null }[] }>(g.stdout);
@@ -278,4 +277,25 @@ test('sites and graph on a POSCAR: every Ti of the P1 cell, neighbours on the PO
   const equatorial = Math.sqrt(2 * ((0.5 - 0.3053) * 4.594) ** 2 + (2.959 / 2) ** 2);
   first.slice(0, 4).forEach((n) => assert.ok(Math.abs(n.distance - equatorial) < 1e-5, `${n.distance}`));
   first.slice(4).forEach((n) => assert.ok(Math.abs(n.distance - 0.3053 * 4.594 * Math.SQRT2) < 1e-5, `${n.distance}`));
+});
+
+test('sites on the hematite POSCAR: the 12 Fe one site by environment, as the R-3c CIF\'s orbit; text and JSON', () => {
+  const file = path.join(STRUCTURES, 'hematite-Fe2O3-vasp6.vasp');
+  const r = cli('sites', file, '--json', '--elements', 'Fe,O');
+  assert.equal(r.code, 0, r.stderr);
+  interface SitesJson { format: string; sites: { label: string; element: string; multiplicity: number; siteIndex: number; line: number; equivalence: string; members?: { siteIndex: number; label: string; line: number }[] }[] }
+  const out = json<SitesJson>(r.stdout);
+  assert.equal(out.format, 'poscar');
+  assert.deepEqual(out.sites.map((s) => [s.label, s.element, s.multiplicity, s.siteIndex, s.line, s.equivalence]), [
+    ['Fe1', 'Fe', 12, 0, 9, 'environment'], ['O1', 'O', 18, 12, 21, 'environment'],
+  ]);
+  assert.deepEqual(out.sites[0].members, Array.from({ length: 12 }, (_, i) => ({ siteIndex: i, label: `Fe${i + 1}`, line: 9 + i })));
+  // The CIF of the same crystal: the same multiplicities, from its operators.
+  const cif = json<SitesJson>(cli('sites', path.join(STRUCTURES, 'cod-hematite-R-3c.cif'), '--json', '--elements', 'Fe,O').stdout);
+  assert.deepEqual(cif.sites.map((s) => [s.element, s.multiplicity, s.equivalence, s.members]), [['Fe', 12, 'symmetry', undefined], ['O', 18, 'symmetry', undefined]]);
+  const text = cli('sites', file);
+  assert.equal(text.code, 0, text.stderr);
+  const lines = text.stdout.trim().split('\n');
+  assert.match(lines[0], /hematite-Fe2O3-vasp6\.vasp: 1 inequivalent absorbing site\(s\)$/);
+  assert.match(lines[2], /^ {2}Fe2O3 hematite, P1 +Fe1 +Fe +12 +0 +9 {2}by environment: Fe1, Fe2, Fe3, Fe4, Fe5, Fe6, Fe7, Fe8, Fe9, Fe10, Fe11, Fe12$/);
 });

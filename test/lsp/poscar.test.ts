@@ -1,13 +1,14 @@
 // VASP POSCAR/CONTCAR documents through the language server over stdio, as VS Code sends them:
-// diagnostics with exact ranges, lenses on every absorber (P1), hover on a coordinate line, the
-// outline, and with the shipped model the same spectrum as the CIF of the same crystal.
+// diagnostics with exact ranges, lenses on every inequivalent absorber (P1: atoms grouped by
+// environment), hover on a coordinate line, the outline, and with the shipped model the same
+// spectrum as the CIF of the same crystal.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, DocumentSymbol, FoldingRange, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { AbsorbingSiteInfo, PredictResult } from '../../server/src/lsp_ext';
+import type { AbsorbingSiteInfo, PredictAllResult, PredictResult } from '../../server/src/lsp_ext';
 import { XanesErrorCodes } from '../../server/src/lsp_ext';
 import { SHIPPED_MODEL } from '../fixtures/models/fixtures';
 import { ROOT, startServer, type TestServer } from './lspClient';
@@ -49,20 +50,20 @@ test('poscar documents: diagnostics with exact ranges, in the document and for i
   assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line]), [['Predict all sites (1)', 0], ['Predict K-edge XANES (Ti1, ×1)', 8]]);
 });
 
-test('code lenses on every absorbing site of a P1 POSCAR, and xanes/sites with their coordinate lines', async () => {
+test('code lenses on the inequivalent absorbers of a P1 POSCAR (both Ti one environment), and xanes/sites with their coordinate lines', async () => {
   const uri = uriOf('rutile-TiO2.vasp');
   const pending = server.nextDiagnostics(uri);
   await server.open(uri, textOf('rutile-TiO2.vasp'), 'poscar');
   assert.deepEqual(await pending, []);
   const lenses: CodeLens[] = await server.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
   assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line]), [
-    ['Predict all sites (2)', 0], ['Predict K-edge XANES (Ti1, ×1)', 8], ['Predict K-edge XANES (Ti2, ×1)', 9],
+    ['Predict all sites (1)', 0], ['Predict K-edge XANES (Ti1, ×2)', 8],
   ]);
   assert.deepEqual(lenses[0].command?.arguments, [uri, 0]);
-  assert.deepEqual(lenses[2].command?.arguments, [uri, 0, 1]);
+  assert.deepEqual(lenses[1].command?.arguments, [uri, 0, 0]);
   const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri });
-  assert.deepEqual(sites.map((s) => [s.label, s.element, s.multiplicity, s.blockName, s.range.start.line]), [
-    ['Ti1', 'Ti', 1, 'TiO2 rutile, P1 cell of rutile-TiO2.cif', 8], ['Ti2', 'Ti', 1, 'TiO2 rutile, P1 cell of rutile-TiO2.cif', 9],
+  assert.deepEqual(sites.map((s) => [s.label, s.element, s.multiplicity, s.blockName, s.range.start.line, s.equivalence, s.members?.map((m) => [m.label, m.range.start.line])]), [
+    ['Ti1', 'Ti', 2, 'TiO2 rutile, P1 cell of rutile-TiO2.cif', 8, 'environment', [['Ti1', 8], ['Ti2', 9]]],
   ]);
   // Without a model the lens command fails as it does for a CIF.
   await assert.rejects(
@@ -90,6 +91,48 @@ test('hover on a coordinate line: element, coordinates as written, multiplicity 
   assert.equal(none, null);
 });
 
+test('hematite as a POSCAR: 12 Fe written out, one lens ×12 (the R-3c CIF\'s orbit), its atoms in the tooltip, xanes/sites and the hover', async () => {
+  const uri = uriOf('hematite-Fe2O3-vasp6.vasp');
+  const pending = server.nextDiagnostics(uri);
+  await server.open(uri, textOf('hematite-Fe2O3-vasp6.vasp'), 'poscar');
+  assert.deepEqual(await pending, []);
+  const lenses: CodeLens[] = await server.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line, l.command?.command, l.command?.arguments]), [
+    ['Predict all sites (1)', 0, 'xanes.predictAll', [uri, 0]],
+    ['Predict K-edge XANES (Fe1, ×12)', 8, 'xanes.predictSite', [uri, 0, 0]],
+  ]);
+  assert.match(lenses[1].command?.tooltip ?? '', /^Fe1 stands for 12 Fe atoms by environment \(the file has no symmetry operators; .*\): Fe1, Fe2, Fe3, .*, Fe12$/);
+  const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri });
+  assert.deepEqual(sites.map((s) => [s.label, s.siteIndex, s.multiplicity, s.equivalence]), [['Fe1', 0, 12, 'environment']]);
+  assert.deepEqual(sites[0].members?.map((m) => [m.siteIndex, m.label, m.range.start.line]), Array.from({ length: 12 }, (_, i) => [i, `Fe${i + 1}`, 8 + i]));
+  // The symmetric CIF of the same crystal: the same count, from its operators.
+  const cifUri = uriOf('cod-hematite-R-3c.cif');
+  await server.open(cifUri, textOf('cod-hematite-R-3c.cif'), 'cif');
+  const cifSites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri: cifUri });
+  assert.deepEqual(cifSites.map((s) => [s.label, s.multiplicity, s.equivalence, s.members]), [['Fe1', 12, 'symmetry', undefined]]);
+  // A member's row says which lens predicts it.
+  const h: Hover | null = await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 17, character: 4 } });
+  const md = (h?.contents as MarkupContent).value;
+  assert.match(md, /\*\*Fe10\*\*/);
+  assert.match(md, /environment: one of 12 Fe atoms with the same surroundings within 8 Å \(no symmetry operators in the file\), predicted once by the lens on Fe1/);
+  // "Predict all sites" is one prediction for the block; without a model it fails once, clearly.
+  await assert.rejects(
+    server.connection.sendRequest('xanes/predictAll', { uri, block: 0 }),
+    (err: { code: number }) => err.code === XanesErrorCodes.NoModel,
+  );
+  // An edit that moves Fe6 by 0.01 Å splits it off; the lenses follow the new version.
+  const v2 = server.nextDiagnostics(uri, { version: 2 });
+  await server.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 13, character: 2 }, end: { line: 13, character: 14 } }, text: (0.6666666667 + 0.01 / 5.0356).toFixed(10) }],
+  });
+  await v2;
+  const after: CodeLens[] = await server.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  const titles = after.map((l) => l.command?.title ?? '');
+  assert.ok(titles.includes('Predict K-edge XANES (Fe6, ×1)'), titles.join('; '));
+  assert.equal(titles.filter((t) => t.startsWith('Predict K-edge')).reduce((n, t) => n + Number(/×(\d+)\)$/.exec(t)?.[1]), 0), 12);
+});
+
 test('outline and folding of a POSCAR; a document named CONTCAR is read as one without a language id', async () => {
   const uri = uriOf('CONTCAR_NiO-selective-md');
   await server.open(uri, textOf('CONTCAR_NiO-selective-md'), 'poscar');
@@ -104,7 +147,8 @@ test('outline and folding of a POSCAR; a document named CONTCAR is read as one w
   await server.open(named, textOf('FeO-rocksalt-vasp4.poscar'), 'plaintext');
   assert.deepEqual((await pending).map((d) => [d.code, d.severity]), [['poscar.names', 3]]);
   const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri: named });
-  assert.deepEqual(sites.map((s) => s.label), ['Fe1', 'Fe2', 'Fe3', 'Fe4']);
+  // Rocksalt FeO: the four Fe share one environment.
+  assert.deepEqual(sites.map((s) => [s.label, s.multiplicity, s.members?.map((m) => m.label)]), [['Fe1', 4, ['Fe1', 'Fe2', 'Fe3', 'Fe4']]]);
 });
 
 test('garbage under the poscar language id never kills the server', async () => {
@@ -119,7 +163,7 @@ test('garbage under the poscar language id never kills the server', async () => 
     await server.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
   }
   const sites: AbsorbingSiteInfo[] = await server.connection.sendRequest('xanes/sites', { uri: uriOf('rutile-TiO2.vasp') });
-  assert.equal(sites.length, 2);
+  assert.deepEqual(sites.map((s) => s.multiplicity), [2]);
   assert.equal(server.process.exitCode, null);
 });
 
@@ -138,7 +182,8 @@ test('shipped model: the POSCAR of a crystal predicts the spectrum of its CIF, w
       assert.deepEqual(b.energies, a.energies);
       const worst = b.mu.reduce((m, v, i) => Math.max(m, Math.abs(v - a.mu[i])), 0);
       assert.ok(worst < 1e-4, `${vaspName}: μ differs from the CIF's by up to ${worst}`);
-      assert.equal(b.multiplicity, 1, 'P1: the site is its own orbit');
+      // The POSCAR's site stands for as many atoms (by environment) as the CIF's orbit.
+      assert.deepEqual([b.multiplicity, b.equivalence, a.multiplicity, a.equivalence], [a.multiplicity, 'environment', vaspSite.multiplicity, 'symmetry']);
       assert.equal(b.absorberRange.start.line, vaspSite.range.start.line);
       // Decorations paint the neighbours' rows: each is a coordinate line of the POSCAR.
       const lines = vasp.text.split('\n');
@@ -151,6 +196,10 @@ test('shipped model: the POSCAR of a crystal predicts the spectrum of its CIF, w
         assert.match(n.label, new RegExp(`^${n.element}\\d+$`));
       }
     }
+    // "Predict all sites" on the POSCAR: one prediction for its 12 Fe, weighted ×12 in the panel's average.
+    const all = await shipped.connection.sendRequest<PredictAllResult>('xanes/predictAll', { uri: uriOf('hematite-Fe2O3-vasp6.vasp'), block: 0 });
+    assert.deepEqual(all.failures, []);
+    assert.deepEqual(all.results.map((r) => [r.label, r.siteIndex, r.multiplicity, r.equivalence]), [['Fe1', 0, 12, 'environment']]);
   } finally {
     await shipped.close();
   }

@@ -82,3 +82,27 @@ test('predict without a model says how to get one', async () => {
   assert.match(c.err(), /no model at \/nonexistent\/model/);
   await assert.rejects(run(['x.cif', '--backend', 'metal'], c.io), /--backend must be one of/);
 });
+
+test('predict a P1 POSCAR: one line per environment group with its multiplicity; a symmetric CIF\'s orbits as before', async () => {
+  const { tf } = await loadTf('cpu');
+  const model = writeSmallModel(tf, 2);
+  const c = capture();
+  const code = await run([
+    'test/fixtures/structures/hematite-Fe2O3-vasp6.vasp', 'test/fixtures/structures/cod-hematite-R-3c.cif', '--model', model, '--backend', 'cpu',
+  ], c.io);
+  assert.equal(code, 0, c.err());
+  type Grouped = Line & { multiplicity?: number; equivalence?: string; same_environment?: string[] };
+  const lines = c.out().trim().split('\n').map((l) => JSON.parse(l) as Grouped);
+  assert.deepEqual(lines.map((l) => [l.id, l.absorber_index, l.multiplicity, l.equivalence, l.same_environment]), [
+    ['hematite-Fe2O3-vasp6.vasp:Fe2O3 hematite, P1 cell of cod-hemati...:Fe1', 0, 12, 'environment', Array.from({ length: 12 }, (_, i) => `Fe${i + 1}`)],
+    ['cod-hematite-R-3c.cif:9999901:Fe1', lines[1].absorber_index, 12, 'symmetry', undefined],
+  ]);
+  // One crystal, one environment: the same spectrum from both files.
+  lines[0].mu.forEach((m, k) => assert.ok(Math.abs(m - lines[1].mu[k]) < 1e-5, `μ[${k}]`));
+  assert.match(c.err(), /predicted 2 site\(s\)/);
+  // --site names any atom: a member of a group reports the group.
+  const one = capture();
+  assert.equal(await run(['test/fixtures/structures/hematite-Fe2O3-vasp6.vasp', '--site', '5', '--model', model, '--backend', 'cpu'], one.io), 0, one.err());
+  const [fe6] = one.out().trim().split('\n').map((l) => JSON.parse(l) as Grouped);
+  assert.deepEqual([fe6.id.split(':').pop(), fe6.absorber_index, fe6.multiplicity, fe6.equivalence], ['Fe6', 5, 12, 'environment']);
+});

@@ -58,8 +58,9 @@ test('VASP 5 rutile in Direct coordinates: atoms, elements, labels, whole-line r
   assert.deepEqual(s.symops, ['x,y,z']);
   assert.deepEqual(s.lattice?.matrix, [[A, 0, 0], [0, A, 0], [0, 0, C]]);
   assert.deepEqual(s.sites[1].cart, [A / 2, A / 2, C / 2]);
-  // P1: every Ti its own orbit and its own lens, as for a P1 CIF.
-  assert.deepEqual(absorbingSites(s, ['Ti']).map((x) => [x.label, x.multiplicity, x.range.start.line]), [['Ti1', 1, 8], ['Ti2', 1, 9]]);
+  // P1: every Ti its own orbit; the two have one environment (the 4_2 screw of the CIF), so one lens ×2.
+  assert.deepEqual(s.orbits, [[0], [1], [2], [3], [4], [5]]);
+  assert.deepEqual(absorbingSites(s, ['Ti']).map((x) => [x.label, x.multiplicity, x.range.start.line, x.equivalence]), [['Ti1', 2, 8, 'environment']]);
   const g = buildAbsorberGraph(s, 0);
   assert.deepEqual(g.neighbours.slice(0, 6).map((n) => n.element), ['O', 'O', 'O', 'O', 'O', 'O']);
   g.neighbours.slice(0, 4).forEach((n) => close(n.distance, EQUATORIAL, 1e-9, 'equatorial'));
@@ -349,22 +350,25 @@ test('outline: cell, species and atom sites, nested inside the block; folding of
   assert.equal(documentOutline(fix('Cu2O-cartesian-volume.vasp'), 'poscar')[0].children[2].children[1].detail, `Cu  ${[0, Math.cbrt(77.832606) / 2, Math.cbrt(77.832606) / 2].map((x) => x.toFixed(5)).join(' ')}`);
 });
 
-test('hover on a coordinate line and code lenses on every Ti (P1): the language server\'s own functions', () => {
+test('hover on a coordinate line and one code lens for both Ti (P1, one environment): the language server\'s own functions', () => {
   const doc = poscar(fix('rutile-TiO2.vasp'));
-  const hover = hoverAt(doc.blocks, { line: 9, character: 3 });
+  const hover = hoverAt(doc.blocks, { line: 9, character: 3 }, ['Ti']);
   assert.ok(hover);
   const md = (hover.contents as { value: string }).value;
   assert.match(md, /\*\*Ti2\*\* — Ti \(Z = 22\)/);
   assert.match(md, /fractional: \(0\.50000, 0\.50000, 0\.50000\)/);
   assert.match(md, /multiplicity: 1 in the unit cell/);
   assert.match(md, /first shell: 6 \(O×6\), mean 1\.959 Å, nearest 1\.947 Å/);
+  assert.match(md, /environment: one of 2 Ti atoms with the same surroundings within 8 Å \(no symmetry operators in the file\), predicted once by the lens on Ti1: Ti1, Ti2/);
   assert.deepEqual(hover.range, range(9, 0, 9, 45));
   assert.equal(hoverAt(doc.blocks, { line: 6, character: 0 }), null);
   const sites = documentSites(doc.blocks, ['Ti', 'Fe']);
   const lenses = codeLenses('file:///x/rutile-TiO2.vasp', doc.blocks, sites);
   assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line]), [
-    ['Predict all sites (2)', 0], ['Predict K-edge XANES (Ti1, ×1)', 8], ['Predict K-edge XANES (Ti2, ×1)', 9],
+    ['Predict all sites (1)', 0], ['Predict K-edge XANES (Ti1, ×2)', 8],
   ]);
+  assert.deepEqual(lenses[1].command?.arguments, ['file:///x/rutile-TiO2.vasp', 0, 0]);
+  assert.match(lenses[1].command?.tooltip ?? '', /^Ti1 stands for 2 Ti atoms by environment .*: Ti1, Ti2$/);
 });
 
 test('the FEFF importer reads POSCARs with the same parser: VASP 4 names from the comment, Cartesian scaled, errors with their line', () => {

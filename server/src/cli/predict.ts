@@ -13,7 +13,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../model/backend';
 import { resolveModelDir } from '../model/modelLocation';
 import { defaultDomain, loadPredictor, uncoveredError, type Predictor } from '../model/predictor';
 import { domainReliability, type DomainReliability, reliabilityLogLine, type SplitAccuracy } from '../model/reliability';
-import { absorbingSites } from '../structure/sites';
+import { absorbingSites, equivalentSites, type SiteEquivalence } from '../structure/sites';
 import { modelDomainSpecs } from '../training/evaluateModel';
 import type { Structure } from '../structure/types';
 import { listOption, numberOption, parseArgs, UsageError } from './args';
@@ -22,12 +22,16 @@ import { loadStructureFile, printDiagnostics } from './parse';
 
 export const PREDICT_USAGE = `usage: xanes-lens predict FILE... [--site N] [--model DIR] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
                           [--method FEFF|FDMNES] [--elements Fe,Cu,...] [--out preds.jsonl]
-  FILE is a CIF/XYZ/POSCAR structure (every symmetry-inequivalent absorbing site, or only site N) or a
+  FILE is a CIF/XYZ/POSCAR structure (every inequivalent absorbing site, or only site N; in a file
+  without symmetry operators atoms with the same environment are one site, predicted once) or a
   data set as the trainer reads it: JSONL (.jsonl/.jsonl.gz records with lattice+frac_coords,
   cart_coords or a neighbour list, and absorber_index), pymatgen XAS JSON, or a folder (FEFF
   runs, XANESNET xyz/ + xanes/, or .json/.jsonl files); each record's absorber is predicted. Writes one JSON line per site: {id, absorber, absorber_index,
-  domain, energies, mu, std?, attention, transformer_attention?, reliability, model, backend} to
-  --out (default stdout); transformer_attention {self, neighbours} is the neighbour transformer's
+  multiplicity?, equivalence?, same_environment?, domain, energies, mu, std?, attention, transformer_attention?,
+  reliability, model, backend} to --out (default stdout). multiplicity (structure sites) is how many
+  atoms the site stands for, the weight of an average over sites: its symmetry orbit, or in a file
+  without operators the atoms whose environments agree (equivalence "environment", their labels in
+  same_environment). transformer_attention {self, neighbours} is the neighbour transformer's
   last-layer weights of the absorber's query per head, for models that have one. reliability
   {level, level_text, summary, validation?, test?, training_spectra?, note?} is what the model's
   metadata.json records about the domain's accuracy: the ensemble's MAE, Δμ median (%) and
@@ -62,6 +66,8 @@ interface SiteJob {
   id: string;
   absorber: string;
   absorberIndex: number | null;
+  /** Structure sites: the atoms the predicted one stands for (its orbit or environment group). */
+  site?: { multiplicity: number; equivalence: SiteEquivalence; members: string[] };
   method?: string;
   /** Crystal (FEFF domain by default) or molecule (FDMNES), as the language server chooses. */
   periodic: boolean;
@@ -72,11 +78,16 @@ function structureJobs(
   prefix: string, s: Structure, graphOptions: GraphOptions, method: string | undefined,
   elements: readonly string[], site: number | undefined, only?: string,
 ): SiteJob[] {
-  const indices = site !== undefined ? [site] : absorbingSites(s, only ? [only] : elements).map((a) => a.siteIndex);
-  return indices.map((i) => {
-    if (i >= s.sites.length) throw new Error(`${prefix}: site ${i} does not exist (${s.sites.length} atoms)`);
-    return { id: `${prefix}:${s.sites[i].label}`, absorber: s.sites[i].element, absorberIndex: i, method, periodic: s.lattice !== null, graph: () => buildAbsorberGraph(s, i, graphOptions) };
-  });
+  if (site !== undefined && site >= s.sites.length) throw new Error(`${prefix}: site ${site} does not exist (${s.sites.length} atoms)`);
+  // One job per inequivalent site: P1 atoms with one environment are one prediction, with their count.
+  const picked = site !== undefined
+    ? [{ siteIndex: site, ...equivalentSites(s, site, elements) }]
+    : absorbingSites(s, only ? [only] : elements);
+  return picked.map(({ siteIndex: i, equivalence, members }) => ({
+    id: `${prefix}:${s.sites[i].label}`, absorber: s.sites[i].element, absorberIndex: i, method, periodic: s.lattice !== null,
+    site: { multiplicity: members.length, equivalence, members: members.map((m) => s.sites[m].label) },
+    graph: () => buildAbsorberGraph(s, i, graphOptions),
+  }));
 }
 
 /** The method a record is predicted as: that of the domain it was assigned to, else its own. */
@@ -184,7 +195,12 @@ export const run: CliCommand = async (argv, io) => {
       let r = reliability.get(p.domainId);
       if (!r) reliability.set(p.domainId, (r = domainReliability(predictor.metadata, p.domainId)));
       lines.push(JSON.stringify({
-        id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex, domain: p.domainId,
+        id: job.id, absorber: job.absorber, absorber_index: job.absorberIndex,
+        ...(job.site ? {
+          multiplicity: job.site.multiplicity, equivalence: job.site.equivalence,
+          ...(job.site.equivalence === 'environment' && job.site.members.length > 1 ? { same_environment: job.site.members } : {}),
+        } : {}),
+        domain: p.domainId,
         energies: p.energies, ...(relativeDomains.has(p.domainId) ? { energy_reference: 'E-E0' } : {}), mu: p.mu, ...(p.std ? { std: p.std } : {}), attention: p.attention,
         ...(p.transformer ? { transformer_attention: { self: p.transformer.self, neighbours: p.transformer.neighbours } } : {}),
         reliability: reliabilityJson(r),

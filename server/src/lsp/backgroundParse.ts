@@ -4,7 +4,9 @@
 // folding ranges, and a newer version simply terminates it.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { documentOutline, foldingRanges } from '../outline';
+import type { EnvironmentGrouping } from '../graph/equivalence';
 import { parseDocument } from '../parse';
+import { environmentGroupings, seedGroupings } from '../structure/sites';
 import type { ParsedDocument, ParseOptions } from '../structure/types';
 import type { BackgroundJob, BackgroundParser, DocumentFormat, OutlineExtras } from './documentCache';
 
@@ -15,10 +17,15 @@ interface ParseWorkerData {
   text: string;
   format: DocumentFormat;
   opts: ParseOptions;
+  /** Absorbing elements: their environment groupings are computed here too, off the message loop. */
+  elements?: readonly string[];
 }
 
+/** Per block, per element: structure/sites.ts environmentGroupings of the block's structure. */
+type BlockGroupings = Record<string, EnvironmentGrouping>[];
+
 type ParseWorkerMessage =
-  | { kind: 'parsed'; doc: ParsedDocument }
+  | { kind: 'parsed'; doc: ParsedDocument; groupings?: BlockGroupings }
   | { kind: 'failed'; message: string }
   | { kind: 'extras'; extras?: OutlineExtras };
 
@@ -30,10 +37,19 @@ export function isParseWorkerData(data: unknown): data is ParseWorkerData {
 export function runParseWorker(): void {
   const port = parentPort;
   if (!port || !isParseWorkerData(workerData)) throw new Error('runParseWorker: not started as a parse worker');
-  const { text, format, opts } = workerData;
+  const { text, format, opts, elements } = workerData;
   const post = (m: ParseWorkerMessage): void => port.postMessage(m);
   try {
-    post({ kind: 'parsed', doc: parseDocument(text, format, opts) });
+    const doc = parseDocument(text, format, opts);
+    // Lenses and diagnostics need the groupings as soon as the parse lands: a large P1 file
+    // would otherwise compare its atoms on the message loop.
+    let groupings: BlockGroupings | undefined;
+    try {
+      groupings = elements ? doc.blocks.map((b) => (b.structure ? environmentGroupings(b.structure, elements) : {})) : undefined;
+    } catch {
+      groupings = undefined;
+    }
+    post({ kind: 'parsed', doc, ...(groupings ? { groupings } : {}) });
   } catch (err) {
     post({ kind: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
     return;
@@ -45,11 +61,19 @@ export function runParseWorker(): void {
   }
 }
 
+/** The worker's groupings, for the structures the main thread received (structured clones). */
+export function adoptGroupings(doc: ParsedDocument, groupings: BlockGroupings | undefined): void {
+  if (!groupings || groupings.length !== doc.blocks.length) return;
+  doc.blocks.forEach((b, k) => {
+    if (b.structure) seedGroupings(b.structure, groupings[k]);
+  });
+}
+
 /** Main side: one worker per parse of `script` (a bundle whose entry calls runParseWorker). */
 export function workerParser(script: string): BackgroundParser {
   return {
-    start(text: string, format: DocumentFormat, opts: ParseOptions): BackgroundJob {
-      const data: ParseWorkerData = { role: PARSE_WORKER_ROLE, text, format, opts };
+    start(text: string, format: DocumentFormat, opts: ParseOptions, elements?: readonly string[]): BackgroundJob {
+      const data: ParseWorkerData = { role: PARSE_WORKER_ROLE, text, format, opts, ...(elements ? { elements: [...elements] } : {}) };
       const worker = new Worker(script, { workerData: data });
       // An idle editor must be able to exit while a parse is still running.
       worker.unref();
@@ -61,6 +85,7 @@ export function workerParser(script: string): BackgroundParser {
         worker.on('message', (m: ParseWorkerMessage) => {
           if (m.kind === 'parsed') {
             gotParse = true;
+            adoptGroupings(m.doc, m.groupings);
             resolve(m.doc);
           } else if (m.kind === 'failed') {
             reject(new Error(m.message));

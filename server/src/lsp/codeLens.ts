@@ -1,7 +1,9 @@
-// "Predict K-edge XANES (Fe1, ×4)" on each symmetry-inequivalent absorbing site, and one
-// "Predict all sites" per block that has any.
+// "Predict K-edge XANES (Fe1, ×4)" on each inequivalent absorbing site, and one "Predict all
+// sites" per block that has any. In a file without symmetry operators a site stands for every atom
+// with the same environment (structure/sites.ts); the lens's tooltip names them.
 import type { CodeLens } from 'vscode-languageserver';
 import type { AbsorbingSiteInfo, PredictAllCommandArgs, PredictSiteCommandArgs } from '../lsp_ext';
+import { EQUIVALENCE_DEFAULTS } from '../graph/equivalence';
 import type { StructureBlock } from '../structure/types';
 import { absorbingSites } from '../structure/sites';
 
@@ -12,8 +14,9 @@ export const PREDICT_ALL_COMMAND = 'xanes.predictAll';
 export function documentSites(blocks: StructureBlock[], elements: readonly string[]): AbsorbingSiteInfo[] {
   const out: AbsorbingSiteInfo[] = [];
   blocks.forEach((block, b) => {
-    if (!block.structure) return;
-    for (const s of absorbingSites(block.structure, [...elements])) {
+    const structure = block.structure;
+    if (!structure) return;
+    for (const s of absorbingSites(structure, elements)) {
       out.push({
         block: b,
         blockName: block.name,
@@ -23,6 +26,11 @@ export function documentSites(blocks: StructureBlock[], elements: readonly strin
         element: s.element,
         multiplicity: s.multiplicity,
         range: s.range,
+        equivalence: s.equivalence,
+        ...(s.equivalence === 'environment' && s.members.length > 1
+          ? { members: s.members.map((i) => ({ siteIndex: i, label: structure.sites[i].label, range: structure.sites[i].range })) }
+          : {}),
+        ...(s.note ? { note: s.note } : {}),
       });
     }
   });
@@ -31,6 +39,26 @@ export function documentSites(blocks: StructureBlock[], elements: readonly strin
 
 export function siteLensTitle(site: Pick<AbsorbingSiteInfo, 'label' | 'multiplicity'>): string {
   return `Predict K-edge XANES (${site.label}, ×${site.multiplicity})`;
+}
+
+/** Labels shown before "…" when a group is named in a tooltip or hover. */
+const LISTED_LABELS = 12;
+
+/** "Fe1, Fe2, …, Fe12" with at most LISTED_LABELS names (the last one always shown). */
+export function labelList(labels: readonly string[]): string {
+  if (labels.length <= LISTED_LABELS) return labels.join(', ');
+  return `${labels.slice(0, LISTED_LABELS - 1).join(', ')}, … (${labels.length - LISTED_LABELS} more), ${labels[labels.length - 1]}`;
+}
+
+/** What the ×N of a lens means, when it is not a symmetry orbit. */
+export function siteLensTooltip(site: Pick<AbsorbingSiteInfo, 'label' | 'element' | 'multiplicity' | 'equivalence' | 'members' | 'note'>): string | undefined {
+  if (site.equivalence === 'environment' && site.members && site.members.length > 1) {
+    return `${site.label} stands for ${site.multiplicity} ${site.element} atoms by environment (the file has no symmetry operators; `
+      + `their surroundings within ${EQUIVALENCE_DEFAULTS.radius} Å agree within ${EQUIVALENCE_DEFAULTS.tolerance} Å, so the model gives them one spectrum): `
+      + labelList(site.members.map((m) => m.label));
+  }
+  if (site.equivalence === 'none') return `${site.label} is predicted on its own: atoms were not compared by environment (${site.note ?? 'over the limits'}).`;
+  return undefined;
 }
 
 export function blockLensTitle(count: number): string {
@@ -49,9 +77,10 @@ export function codeLenses(uri: string, blocks: StructureBlock[], sites: Absorbi
     });
     for (const site of inBlock) {
       const siteArgs: PredictSiteCommandArgs = [uri, b, site.siteIndex];
+      const tooltip = siteLensTooltip(site);
       lenses.push({
         range: lineStart(site.range.start.line),
-        command: { title: siteLensTitle(site), command: PREDICT_SITE_COMMAND, arguments: siteArgs },
+        command: { title: siteLensTitle(site), command: PREDICT_SITE_COMMAND, arguments: siteArgs, ...(tooltip ? { tooltip } : {}) },
       });
     }
   });

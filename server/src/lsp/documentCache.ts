@@ -36,7 +36,8 @@ export interface BackgroundJob {
 }
 
 export interface BackgroundParser {
-  start(text: string, format: DocumentFormat, opts: ParseOptions): BackgroundJob;
+  /** `elements`: absorbing elements whose environment groupings (structure/sites.ts) come with the parse. */
+  start(text: string, format: DocumentFormat, opts: ParseOptions, elements?: readonly string[]): BackgroundJob;
 }
 
 /** ~2 MB of text: below this a parse takes tens of ms and stays on the message loop. */
@@ -45,6 +46,8 @@ export const BACKGROUND_PARSE_CHARS = 2_000_000;
 export interface DocumentCacheOptions {
   parse(text: string, format: DocumentFormat, opts: ParseOptions): ParsedDocument;
   parseOptions(): ParseOptions;
+  /** Absorbing elements, for background parses to group their atoms off the message loop. */
+  absorbingElements?(): readonly string[];
   /** Called after every completed parse of the latest version. */
   onParsed(entry: ParsedEntry): void;
   log(message: string): void;
@@ -211,7 +214,7 @@ export class DocumentCache {
     const format = documentFormat(doc);
     let job: BackgroundJob;
     try {
-      job = parser.start(text, format, this.opts.parseOptions());
+      job = parser.start(text, format, this.opts.parseOptions(), this.opts.absorbingElements?.());
     } catch (err) {
       this.opts.log(`background parse of ${doc.uri} could not start (${String(err)}); parsing here`);
       this.parseNow(doc);

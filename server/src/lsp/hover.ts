@@ -1,7 +1,10 @@
 // Hover on an atom row: what the parser made of it after symmetry expansion.
 import type { Hover, Position } from 'vscode-languageserver';
+import { EQUIVALENCE_DEFAULTS } from '../graph/equivalence';
 import { findEnvironment } from '../graph/neighbours';
+import { equivalentSites } from '../structure/sites';
 import type { Structure, StructureBlock, TextRange, Vec3 } from '../structure/types';
+import { labelList } from './codeLens';
 import { firstShell, formatCoordination } from './coordination';
 
 /** Radii (Å) tried in turn for the first shell: most solids answer within the first. */
@@ -34,7 +37,8 @@ function fmt(v: Vec3 | null | undefined, digits: number): string {
   return v ? v.map((x) => x.toFixed(digits)).join(', ') : '—';
 }
 
-export function hoverMarkdown(hit: RowHit): string {
+export function hoverMarkdown(hit: RowHit, absorbingElements: readonly string[] = []): string {
+  const absorbing = new Set(absorbingElements.map((e) => e.toLowerCase()));
   const { structure } = hit;
   const src = structure.sourceSites[hit.sourceSite];
   const members = structure.sites
@@ -51,8 +55,27 @@ export function hoverMarkdown(hit: RowHit): string {
   }
   const orbitSize = structure.orbits[rep.s.orbit]?.length ?? members.length;
   lines.push(`- multiplicity: ${orbitSize} in the ${structure.lattice ? 'unit cell' : 'molecule'} (orbit ${rep.s.orbit})`);
+  const environment = absorbing.has(src.element.toLowerCase()) ? environmentLine(structure, rep.i, absorbingElements) : null;
+  if (environment) lines.push(environment);
   lines.push(`- first shell: ${formatCoordination(coordinationOf(structure, rep.i))}`);
   return lines.join('\n');
+}
+
+/**
+ * In a file without symmetry operators, which atoms share this one's environment and so its lens
+ * (structure/sites.ts); null where symmetry orbits already say it, or for an element's only atom.
+ */
+function environmentLine(structure: Structure, siteIndex: number, absorbingElements: readonly string[]): string | null {
+  const { equivalence, members, note } = equivalentSites(structure, siteIndex, absorbingElements);
+  if (equivalence === 'symmetry') return null;
+  const site = structure.sites[siteIndex];
+  const same = structure.sites.filter((x) => x.element === site.element).length;
+  if (same <= 1) return null;
+  if (equivalence === 'none') return `- environment: not compared with the other ${site.element} atoms (${note ?? 'over the limits'}); its lens predicts it alone`;
+  if (members.length === 1) return `- environment: unique among the ${same} ${site.element} atoms (none has the same surroundings within ${EQUIVALENCE_DEFAULTS.radius} Å)`;
+  const rep = structure.sites[members[0]].label;
+  return `- environment: one of ${members.length} ${site.element} atoms with the same surroundings within ${EQUIVALENCE_DEFAULTS.radius} Å `
+    + `(no symmetry operators in the file), predicted once by the lens on ${rep}: ${labelList(members.map((i) => structure.sites[i].label))}`;
 }
 
 export function coordinationOf(structure: Structure, siteIndex: number): ReturnType<typeof firstShell> {
@@ -66,11 +89,11 @@ export function coordinationOf(structure: Structure, siteIndex: number): ReturnT
   return null;
 }
 
-export function hoverAt(blocks: StructureBlock[], pos: Position): Hover | null {
+export function hoverAt(blocks: StructureBlock[], pos: Position, absorbingElements: readonly string[] = []): Hover | null {
   const hit = rowAt(blocks, pos);
   if (!hit) return null;
   return {
-    contents: { kind: 'markdown', value: hoverMarkdown(hit) },
+    contents: { kind: 'markdown', value: hoverMarkdown(hit, absorbingElements) },
     range: hit.structure.sourceSites[hit.sourceSite].range,
   };
 }

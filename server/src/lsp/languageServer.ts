@@ -65,6 +65,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   const cache = new DocumentCache({
     parse: (text, format, opts) => parseDocument(text, format, opts),
     parseOptions: () => ({ symmetryTolerance: settings.symmetryTolerance }),
+    absorbingElements: () => settings.absorbingElements,
     onParsed: (entry) => publishDiagnostics(entry),
     log,
     debounceMs: options.debounceMs,
@@ -201,7 +202,7 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
 
   connection.onHover(afterParse(byTextDocument, safe('hover', null, (p: HoverParams) => {
     const entry = parsedOpen(p.textDocument.uri);
-    return entry ? hoverAt(entry.doc.blocks, p.position) : null;
+    return entry ? hoverAt(entry.doc.blocks, p.position, settings.absorbingElements) : null;
   })));
 
   connection.onCodeLens(afterParse(byTextDocument, safe('codeLens', [], (p: CodeLensParams) => {

@@ -17,6 +17,7 @@ import {
 } from '../lsp_ext';
 import type { ParsedEntry } from './documentCache';
 import { documentSites } from './codeLens';
+import { equivalentSites } from '../structure/sites';
 import { neighbourKey, NoSuchNeighbourError } from './occlusionTarget';
 import { NoModelError, type PredictJob, type Predictor } from './predictor';
 
@@ -72,12 +73,17 @@ async function resolveJob(deps: PredictionDeps, params: PredictParams): Promise<
       `Site ${params.siteIndex} does not exist in block "${block.name}" (${structure.sites.length} atoms); the document may have changed.`,
     );
   }
+  // A representative of a P1 file stands for its environment group: the result says how many
+  // atoms, so an element's average weighs it by all of them.
+  const { equivalence, members } = equivalentSites(structure, params.siteIndex, deps.absorbingElements());
   return {
     uri: params.uri,
     block: params.block,
     blockName: block.name,
     structure,
     siteIndex: params.siteIndex,
+    multiplicity: members.length,
+    equivalence,
     modelPath: params.modelPath,
     domain: params.domain,
   };

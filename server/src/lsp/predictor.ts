@@ -1,6 +1,6 @@
 // What the language server needs from inference, behind one interface so the LSP layer does
 // not care whether a model is installed, loading, or running in a worker thread.
-import type { PredictionDomain, PredictResult, PredictWithoutResult, SensitivityResult, ServerStatus } from '../lsp_ext';
+import type { PredictionDomain, PredictResult, PredictWithoutResult, SensitivityResult, ServerStatus, SiteEquivalence } from '../lsp_ext';
 import type { Structure } from '../structure/types';
 import type { NeighbourKey } from './occlusionTarget';
 import type { XanesSettings } from './settings';
@@ -11,6 +11,9 @@ export interface PredictJob {
   blockName: string;
   structure: Structure;
   siteIndex: number;
+  /** Atoms the site stands for (its orbit, or its environment group); the orbit's size when absent. */
+  multiplicity?: number;
+  equivalence?: SiteEquivalence;
   modelPath?: string;
   domain?: string;
 }

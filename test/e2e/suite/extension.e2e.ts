@@ -103,7 +103,7 @@ describe('XANES Lens in VS Code', () => {
     assert.equal((site.command!.arguments as unknown[])[0], rutile.uri.toString());
   });
 
-  it('opens POSCAR/CONTCAR and .vasp files as poscar, with a lens on every Ti atom', async () => {
+  it('opens POSCAR/CONTCAR and .vasp files as poscar, with one lens for the two equivalent Ti', async () => {
     const fixture = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test/fixtures/structures/rutile-TiO2.vasp');
     // A file named POSCAR, as VASP wants it, is recognised by its name alone.
     const dir = mkdtempSync(path.join(tmpdir(), 'xanes-e2e-poscar-'));
@@ -115,10 +115,11 @@ describe('XANES Lens in VS Code', () => {
     const lenses = await poll(
       'POSCAR lenses',
       () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', named.uri),
-      (l) => Array.isArray(l) && l.length >= 3,
+      (l) => Array.isArray(l) && l.length >= 2,
     );
+    // No symmetry in a POSCAR: the two Ti have the same surroundings and share one lens.
     assert.deepEqual(lenses.map((l) => [l.command?.title, l.range.start.line]).sort(), [
-      ['Predict K-edge XANES (Ti1, ×1)', 8], ['Predict K-edge XANES (Ti2, ×1)', 9], ['Predict all sites (2)', 0],
+      ['Predict K-edge XANES (Ti1, ×2)', 8], ['Predict all sites (1)', 0],
     ]);
     rmSync(dir, { recursive: true, force: true });
   });
