@@ -10,7 +10,8 @@ import { generateMeasured, type MeasuredKind } from './spectraGen';
 import { checkMeasured, type LoadVariant, type MeasuredCheck } from './spectraInvariants';
 import { encodeMeasured, mutateMeasured } from './spectraMutate';
 
-export interface SpectrumCase {
+/** What identifies a case and replays it: shared by the case and its failure report. */
+interface CaseIdentity {
   index: number;
   kind: MeasuredKind;
   /** The fixture's or generator's name, then the one the case is loaded under. */
@@ -18,6 +19,9 @@ export interface SpectrumCase {
   fileName: string;
   encoding: string;
   mutations: string[];
+}
+
+export interface SpectrumCase extends CaseIdentity {
   text: string;
   bytes: Uint8Array;
   variants: LoadVariant[];
@@ -64,13 +68,7 @@ export function makeSpectrumCase(runSeed: number, i: number, big = 100000): Spec
   return { index: i, kind: doc.kind, source: doc.fileName, fileName, encoding: enc.encoding, mutations: m.applied, text: m.text, bytes: enc.bytes, variants: variants(r) };
 }
 
-export interface SpectrumFailure {
-  index: number;
-  kind: MeasuredKind;
-  source: string;
-  fileName: string;
-  encoding: string;
-  mutations: string[];
+export interface SpectrumFailure extends CaseIdentity {
   problems: string[];
   bytes: Uint8Array;
 }

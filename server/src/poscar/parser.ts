@@ -10,6 +10,7 @@ import type {
   Lattice, Mat3, ParseOptions, Site, SourceSite, Structure, StructureBlock, StructureDiagnostic, TextRange, Vec3,
 } from '../structure/types';
 import { isNonFiniteWord, parseReal } from '../xyz/comment';
+import { lineRange, splitLines } from '../structure/textLines';
 
 /** One species as the file names and counts it. */
 export interface PoscarSpecies {
@@ -59,15 +60,6 @@ interface Field {
   end: number;
 }
 
-function lineRange(line: number, start: number, end: number): TextRange {
-  return { start: { line, character: start }, end: { line, character: end } };
-}
-
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\n|\r/);
-  if (lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) lines[0] = ' ' + lines[0].slice(1);
-  return lines;
-}
 
 function fieldsOf(text: string): Field[] {
   const out: Field[] = [];

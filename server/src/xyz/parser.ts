@@ -13,6 +13,7 @@ import {
   isNonFiniteWord, parseBoolArray, parseCommentFields, parseIpiHeader, parseProperties, parseReal, parseRealArray,
   type Columns, type CommentField, type IpiHeader,
 } from './comment';
+import { lineRange, splitLines } from '../structure/textLines';
 
 const DEFAULT_COLUMNS: Columns = { species: 0, symbols: false, pos: 1, width: 4 };
 
@@ -21,16 +22,6 @@ export interface XyzParseResult {
   diagnostics: StructureDiagnostic[];
 }
 
-function lineRange(line: number, start: number, end: number): TextRange {
-  return { start: { line, character: start }, end: { line, character: end } };
-}
-
-/** Split into lines on CRLF, LF or CR, keeping no terminators. */
-function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\n|\r/);
-  if (lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) lines[0] = ' ' + lines[0].slice(1);
-  return lines;
-}
 
 const isBlank = (s: string): boolean => s.trim().length === 0;
 /**
