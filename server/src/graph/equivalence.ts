@@ -22,6 +22,7 @@
 // search under a budget. A fingerprint (element counts, then per-element sorted distances) leaves
 // few pairs for the full test, which fits the map on a frame of three atoms and checks every atom.
 import { disorderAssemblies, disorderGroups, MIN_CONTACT } from '../structure/disorder';
+import { boundingBoxFrame, type CellGrid, cellGrid } from '../structure/celllist';
 import { cartToFrac, cellHeights } from '../structure/lattice';
 import type { Structure } from '../structure/types';
 import { findEnvironment } from './neighbours';
@@ -185,15 +186,12 @@ function cellListSource(s: Structure, radius: number, copies: readonly number[] 
   const n = s.sites.length;
   const periodic = copies !== null && s.lattice !== null;
   const total = periodic ? n * copies[0] * copies[1] * copies[2] : n;
-  const u = new Float64Array(3 * total);
   const Zs = new Int32Array(total);
-  const widths = [0, 0, 0];
-  let m: number[][];
+  let grid: CellGrid;
   if (periodic && s.lattice) {
     const lattice = s.lattice;
-    m = lattice.matrix.map((row, k) => row.map((x) => x * copies[k]));
+    const u = new Float64Array(3 * total);
     const h = cellHeights(lattice);
-    for (let k = 0; k < 3; k++) widths[k] = h[k] * copies[k];
     // The original cell comes first (images t = 0), so an absorber's index is its site index.
     let at = 0;
     for (let t0 = 0; t0 < copies[0]; t0++) for (let t1 = 0; t1 < copies[1]; t1++) for (let t2 = 0; t2 < copies[2]; t2++) {
@@ -204,71 +202,18 @@ function cellListSource(s: Structure, radius: number, copies: readonly number[] 
         Zs[at++] = site.Z;
       });
     }
+    const supercell = lattice.matrix.map((row, k) => row.map((x) => x * copies[k]));
+    grid = cellGrid(u, total, supercell, h.map((x, k) => x * copies[k]), [true, true, true], radius);
   } else {
-    const lo = [Infinity, Infinity, Infinity];
-    const hi = [-Infinity, -Infinity, -Infinity];
-    for (const site of s.sites) for (let k = 0; k < 3; k++) { lo[k] = Math.min(lo[k], site.cart[k]); hi[k] = Math.max(hi[k], site.cart[k]); }
-    for (let k = 0; k < 3; k++) widths[k] = Math.max(hi[k] - lo[k], radius) * (1 + 1e-9);
-    m = [[widths[0], 0, 0], [0, widths[1], 0], [0, 0, widths[2]]];
-    s.sites.forEach((site, i) => {
-      for (let k = 0; k < 3; k++) u[3 * i + k] = (site.cart[k] - lo[k]) / widths[k];
-      Zs[i] = site.Z;
-    });
+    const box = boundingBoxFrame(s.sites.map((site) => site.cart), radius);
+    s.sites.forEach((site, i) => (Zs[i] = site.Z));
+    grid = cellGrid(box.u, total, box.matrix, box.widths, [false, false, false], radius);
   }
-  const bins = [1, 1, 1];
-  for (let k = 0; k < 3; k++) bins[k] = Math.max(1, Math.min(2 * total + 8, Math.floor(widths[k] / radius) || 1));
-  // Halving keeps bins at least radius wide and the grid at ~2 bins per atom.
-  let binCount = bins[0] * bins[1] * bins[2];
-  while (binCount > 2 * total + 8) {
-    const k = bins.indexOf(Math.max(...bins));
-    bins[k] = Math.max(1, Math.floor(bins[k] / 2));
-    binCount = bins[0] * bins[1] * bins[2];
-  }
-  const head = new Int32Array(binCount).fill(-1);
-  const next = new Int32Array(total);
-  const binOf = new Int32Array(3 * total);
-  for (let i = 0; i < total; i++) {
-    let key = 0;
-    for (let k = 0; k < 3; k++) {
-      const b = Math.min(bins[k] - 1, Math.max(0, Math.floor(u[3 * i + k] * bins[k])));
-      binOf[3 * i + k] = b;
-      key = key * bins[k] + b;
-    }
-    next[i] = head[key];
-    head[key] = i;
-  }
-  // With two bins a periodic axis visits each once ([0, 1] wrapped), a bounded one both ([-1, 1] clipped).
-  const offsets = bins.map((b) => (b >= 3 ? [-1, 0, 1] : b === 2 ? (periodic ? [0, 1] : [-1, 0, 1]) : [0]));
-  const [m00, m01, m02] = m[0];
-  const [m10, m11, m12] = m[1];
-  const [m20, m21, m22] = m[2];
-  const r2max = radius * radius;
   const hits = newHits();
+  const add = (_i: number, j: number, x: number, y: number, z: number, r2: number): void => push(hits, Zs[j], x, y, z, r2);
   return (i) => {
     hits.count = 0;
-    const ux = u[3 * i], uy = u[3 * i + 1], uz = u[3 * i + 2];
-    for (const d0 of offsets[0]) {
-      let x0 = binOf[3 * i] + d0;
-      if (x0 < 0 || x0 >= bins[0]) { if (!periodic) continue; x0 = (x0 + bins[0]) % bins[0]; }
-      for (const d1 of offsets[1]) {
-        let x1 = binOf[3 * i + 1] + d1;
-        if (x1 < 0 || x1 >= bins[1]) { if (!periodic) continue; x1 = (x1 + bins[1]) % bins[1]; }
-        for (const d2 of offsets[2]) {
-          let x2 = binOf[3 * i + 2] + d2;
-          if (x2 < 0 || x2 >= bins[2]) { if (!periodic) continue; x2 = (x2 + bins[2]) % bins[2]; }
-          for (let j = head[(x0 * bins[1] + x1) * bins[2] + x2]; j >= 0; j = next[j]) {
-            if (j === i) continue;
-            let dx = u[3 * j] - ux, dy = u[3 * j + 1] - uy, dz = u[3 * j + 2] - uz;
-            if (periodic) { dx -= Math.round(dx); dy -= Math.round(dy); dz -= Math.round(dz); }
-            const x = dx * m00 + dy * m10 + dz * m20;
-            const y = dx * m01 + dy * m11 + dz * m21;
-            const z = dx * m02 + dy * m12 + dz * m22;
-            const r2 = x * x + y * y + z * z;
-            if (r2 <= r2max) push(hits, Zs[j], x, y, z, r2);
-          }
-        }
-      }
-    }
+    grid.near(i, 0, add);
     return environmentFrom(s.sites[i].Z, hits);
   };
 }
