@@ -361,18 +361,25 @@ function readThree(ln: number, text: string, what: string, report: Reporter): Ve
     report(lineRange(ln, 0, text.length), 'error', 'cell.invalid', `${what} needs three numbers (x y z), found ${fields.length === 0 ? 'an empty line' : `'${abbreviate(text.trim())}'`}`);
     return null;
   }
-  const v: number[] = [];
-  for (const f of fields.slice(0, 3)) {
-    const x = parseReal(f.text);
-    if (!Number.isFinite(x)) {
-      report(lineRange(ln, f.start, f.end), 'error', 'cell.invalid', isNonFiniteWord(f.text)
-        ? `${what}: '${f.text}' is not a finite number`
-        : `${what}: '${abbreviate(f.text)}' is not a number`);
-      return null;
-    }
-    v.push(x);
+  const v = threeReals(fields);
+  if (!Array.isArray(v)) {
+    report(lineRange(ln, v.start, v.end), 'error', 'cell.invalid', isNonFiniteWord(v.text)
+      ? `${what}: '${v.text}' is not a finite number`
+      : `${what}: '${abbreviate(v.text)}' is not a number`);
+    return null;
   }
-  return [v[0], v[1], v[2]];
+  return v;
+}
+
+/** The first three fields as numbers, or the first of them that is not a finite number. */
+function threeReals(fields: readonly Field[]): Vec3 | Field {
+  const v: Vec3 = [0, 0, 0];
+  for (let k = 0; k < 3; k++) {
+    const x = parseReal(fields[k].text);
+    if (!Number.isFinite(x)) return fields[k];
+    v[k] = x;
+  }
+  return v;
 }
 
 /** The lattice in Å, and what Cartesian coordinates are multiplied by (the same scaling, per axis). */
@@ -416,16 +423,12 @@ function readCoordinateLine(
     report(lineRange(line, 0, text.length), 'error', 'coord.nonnumeric', `A coordinate line needs three numbers (x y z), found '${abbreviate(text.trim())}'; atom skipped`);
     return skip;
   }
-  const v: number[] = [];
-  for (const f of fields.slice(0, 3)) {
-    const x = parseReal(f.text);
-    if (!Number.isFinite(x)) {
-      report(lineRange(line, f.start, f.end), 'error', 'coord.nonnumeric', isNonFiniteWord(f.text)
-        ? `Coordinate '${f.text}' is not finite (the run that wrote it diverged); atom skipped`
-        : `Coordinate '${abbreviate(f.text)}' is not a number; atom skipped`);
-      return skip;
-    }
-    v.push(x);
+  const v = threeReals(fields);
+  if (!Array.isArray(v)) {
+    report(lineRange(line, v.start, v.end), 'error', 'coord.nonnumeric', isNonFiniteWord(v.text)
+      ? `Coordinate '${v.text}' is not finite (the run that wrote it diverged); atom skipped`
+      : `Coordinate '${abbreviate(v.text)}' is not a number; atom skipped`);
+    return skip;
   }
   if (Math.max(Math.abs(v[0]), Math.abs(v[1]), Math.abs(v[2])) > MAX_COORDINATE) {
     report(lineRange(line, fields[0].start, fields[2].end), 'error', 'coord.range', `Coordinates ${v.join(' ')} are out of range (beyond ±${MAX_COORDINATE}); atom skipped`);
