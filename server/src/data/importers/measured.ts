@@ -16,7 +16,7 @@ import { kEdgeEnergy } from '../../spectrum/edges';
 import { EXPERIMENTAL_EXTENSIONS, partChoiceNeeded } from '../../spectrum/load';
 import { normalizeSpectrum, type NormalizeOptions } from '../../spectrum/normalize';
 import { structureFromArrays } from '../../structure/build';
-import type { Structure, StructureBlock } from '../../structure/types';
+import type { Structure, StructureBlock, StructureFormat } from '../../structure/types';
 import { defaultDomainFor, domainFromId, PAPER_START_EV, type DomainSpec } from '../domains';
 import { recordProblem, type ImportIssue, type ImportResult, type SpectrumRecord } from '../record';
 import { DEFAULT_MIN_COVERAGE, resampleOntoGrid } from '../resample';
@@ -33,17 +33,19 @@ export function isManifestName(name: string): boolean {
   return MANIFEST.test(name);
 }
 
-type StructureKind = 'cif' | 'xyz' | 'poscar';
-
 /** Name without a trailing .gz (measured files and structures may arrive compressed). */
 function plainName(name: string): string {
   return name.replace(/\.gz$/i, '');
 }
 
-/** Structure format of a file name; POSCAR/CONTCAR by name (manifests) or as *.vasp / *.poscar. */
-export function structureKind(name: string): StructureKind | undefined {
+/**
+ * Structure format of a file name: the editor's (formatFromPath), and beyond it any name that
+ * starts with POSCAR/CONTCAR (`POSCAR.relaxed`): a manifest names its files, so nothing else
+ * can be swallowed the way a file-association pattern would.
+ */
+export function structureKind(name: string): StructureFormat | undefined {
   const n = plainName(basename(name));
-  if (/^(POSCAR|CONTCAR)\b/i.test(n) || /\.(vasp|poscar)$/i.test(n)) return 'poscar';
+  if (/^(POSCAR|CONTCAR)\b/i.test(n)) return 'poscar';
   return formatFromPath(n) ?? undefined;
 }
 
